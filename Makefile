@@ -1,0 +1,76 @@
+# concurrency-lab — the front door. Each target installs what it needs, once.
+#   make lab     open the course in JupyterLab (tslab kernel)
+#   make test    build, lint, unit tests, notebook checks, every notebook under the real kernel
+# npm scripts do the TypeScript work; this file only wires the steps together.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+JUPYTER := $(VENV)/bin/jupyter
+KERNELSPEC := $(VENV)/share/jupyter/kernels/tslab/kernel.json
+NODE_STAMP := node_modules/.install-stamp
+VENV_STAMP := $(VENV)/.install-stamp
+DIST_STAMP := dist/.build-stamp
+SRC := $(shell find src -name '*.ts' 2>/dev/null)
+LAB_PORT ?= 8888
+PORT ?= 8080
+
+.PHONY: lab test notebooks serve bench setup build check unit nbcheck nbrun clean
+
+## Set-up ---------------------------------------------------------------------
+
+$(NODE_STAMP): package.json package-lock.json
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error("Node.js >= 20.19 is required, found "+process.version); process.exit(1) }'
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(VENV_STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3,10) else "Python >= 3.10 is required")'
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(KERNELSPEC): $(NODE_STAMP) $(VENV_STAMP) scripts/install-kernel.mjs
+	node scripts/install-kernel.mjs
+
+$(DIST_STAMP): $(NODE_STAMP) $(SRC) tsconfig.json tsconfig.build.json
+	rm -rf dist
+	npm run --silent build
+	@touch $@
+
+setup: $(KERNELSPEC) $(DIST_STAMP)
+build: $(DIST_STAMP)
+
+## People ---------------------------------------------------------------------
+
+lab: setup
+	@echo "Opening the course: JupyterLab on http://127.0.0.1:$(LAB_PORT)/ (Ctrl+C twice to stop)"
+	$(JUPYTER) lab --ip=127.0.0.1 --port=$(LAB_PORT) --notebook-dir=notebooks
+
+serve: $(DIST_STAMP)
+	PORT=$(PORT) node dist/server/main.js
+
+## Tests ----------------------------------------------------------------------
+
+check: $(NODE_STAMP)
+	npm run --silent typecheck
+	npm run --silent lint
+
+unit: $(DIST_STAMP) $(KERNELSPEC)
+	npm run --silent test:unit
+
+nbcheck: $(VENV_STAMP)
+	$(VENV)/bin/python test/notebooks/check_clean.py notebooks
+
+nbrun: setup
+	$(VENV)/bin/python test/notebooks/run_notebooks.py notebooks
+
+test: setup check unit nbcheck nbrun
+
+## The course, executed -------------------------------------------------------
+
+notebooks: setup
+	$(VENV)/bin/python test/notebooks/run_notebooks.py notebooks --output build/notebooks --html
+
+clean:
+	rm -rf dist build

@@ -1,0 +1,29 @@
+// Writes the tslab kernelspec into the project's own .venv (never the user's global Jupyter),
+// with absolute paths to node and tslab's entry script, so the kernel starts without
+// node_modules/.bin on PATH. `tslab install` would write argv ["tslab", …], which needs that PATH.
+import { mkdirSync, writeFileSync, copyFileSync, existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const tslab = join(root, "node_modules", "tslab", "bin", "tslab");
+if (!existsSync(tslab)) {
+  console.error(`Expected tslab at ${tslab}; run 'npm ci' first.`);
+  process.exit(1);
+}
+const dir = join(root, ".venv", "share", "jupyter", "kernels", "tslab");
+mkdirSync(dir, { recursive: true });
+const spec = {
+  argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"],
+  display_name: "TypeScript",
+  language: "typescript",
+  // SIGINT is what tslab listens to for Kernel > Interrupt.
+  interrupt_mode: "signal",
+  metadata: { debugger: false },
+};
+writeFileSync(join(dir, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");
+for (const logo of ["logo-32x32.png", "logo-64x64.png"]) {
+  const src = join(root, "node_modules", "tslab", "python", logo);
+  if (existsSync(src)) copyFileSync(src, join(dir, logo));
+}
+console.log(`tslab kernelspec written to ${dir}`);
