@@ -1,0 +1,73 @@
+// The notebook runner must fail every way a notebook can break in class; each fixture
+// notebook in test/fixtures/notebooks breaks in one way.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, copyFileSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const python = ".venv/bin/python";
+const fixtures = "test/fixtures/notebooks";
+
+function run(script: string, ...args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(python, [script, ...args], { timeout: 120_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      resolve({ code, out: stdout + stderr });
+    });
+  });
+}
+
+const runner = (nb: string) => run("test/notebooks/run_notebooks.py", join(fixtures, nb));
+
+test("a clean notebook passes the runner", async () => {
+  const { code, out } = await runner("ok.ipynb");
+  assert.equal(code, 0, out);
+  assert.match(out, /PASS ok\s+cells 2\/2/);
+  assert.match(out, /notebooks: 1 passed, 0 failed/);
+});
+
+test("a TypeScript type error fails the runner and names the diagnostic", async () => {
+  const { code, out } = await runner("type-error.ipynb");
+  assert.equal(code, 1, out);
+  assert.match(out, /FAIL type-error/);
+  assert.match(out, /Type 'string' is not assignable to type 'number'/);
+});
+
+test("a thrown error fails the runner", async () => {
+  const { code, out } = await runner("thrown-error.ipynb");
+  assert.equal(code, 1, out);
+  assert.match(out, /thrown-error cell 1: the kernel replied 'error'/);
+  assert.match(out, /a thrown error/);
+});
+
+test("an unhandled rejection from a timer fails the runner even after the last cell", async () => {
+  const { code, out } = await runner("timer-rejection.ipynb");
+  assert.equal(code, 1, out);
+  assert.match(out, /UnhandledPromiseRejection: Error: late rejection/);
+});
+
+test("the clean check rejects a notebook saved with outputs and --fix strips them", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nbclean-"));
+  try {
+    const path = join(dir, "dirty.ipynb");
+    copyFileSync(join(fixtures, "ok.ipynb"), path);
+    const nb = JSON.parse(readFileSync(path, "utf8")) as { cells: Array<Record<string, unknown>> };
+    const cell = nb.cells.find((c) => c.cell_type === "code")!;
+    cell.execution_count = 3;
+    cell.outputs = [{ output_type: "stream", name: "stdout", text: "answer 42\n" }];
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(path, JSON.stringify(nb));
+    const dirty = await run("test/notebooks/check_clean.py", path);
+    assert.equal(dirty.code, 1, dirty.out);
+    assert.match(dirty.out, /cell 1 has 1 output/);
+    assert.match(dirty.out, /execution_count 3/);
+    const fixed = await run("test/notebooks/check_clean.py", path, "--fix");
+    assert.equal(fixed.code, 0, fixed.out);
+    const after = JSON.parse(readFileSync(path, "utf8")) as { cells: Array<Record<string, unknown>> };
+    assert.deepEqual(after.cells.filter((c) => c.cell_type === "code").map((c) => [c.outputs, c.execution_count]), [[[], null], [[], null]]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
