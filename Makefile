@@ -70,7 +70,7 @@ test: setup check unit nbcheck nbrun
 ## The course, executed -------------------------------------------------------
 
 notebooks: setup
-	$(VENV)/bin/python test/notebooks/run_notebooks.py notebooks --output build/notebooks --html
+	$(VENV)/bin/python test/notebooks/run_notebooks.py notebooks --output build/notebooks
 
 clean:
 	rm -rf dist build
