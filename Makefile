@@ -11,6 +11,7 @@ KERNELSPEC := $(VENV)/share/jupyter/kernels/tslab/kernel.json
 NODE_STAMP := node_modules/.install-stamp
 VENV_STAMP := $(VENV)/.install-stamp
 DIST_STAMP := dist/.build-stamp
+DATA := data/diamonds.csv
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
 LAB_PORT ?= 8888
 PORT ?= 8080
@@ -33,12 +34,15 @@ $(VENV_STAMP): requirements.txt
 $(KERNELSPEC): $(NODE_STAMP) $(VENV_STAMP) scripts/install-kernel.mjs
 	node scripts/install-kernel.mjs
 
+$(DATA): $(VENV_STAMP) data-requirements.txt scripts/fetch_data.py
+	$(VENV)/bin/python scripts/fetch_data.py data
+
 $(DIST_STAMP): $(NODE_STAMP) $(SRC) tsconfig.json tsconfig.build.json
 	rm -rf dist
 	npm run --silent build
 	@touch $@
 
-setup: $(KERNELSPEC) $(DIST_STAMP)
+setup: $(KERNELSPEC) $(DIST_STAMP) $(DATA)
 build: $(DIST_STAMP)
 
 ## People ---------------------------------------------------------------------
@@ -56,7 +60,7 @@ check: $(NODE_STAMP)
 	npm run --silent typecheck
 	npm run --silent lint
 
-unit: $(DIST_STAMP) $(KERNELSPEC)
+unit: $(DIST_STAMP) $(KERNELSPEC) $(DATA)
 	npm run --silent test:unit
 
 nbcheck: $(VENV_STAMP)
