@@ -8,3 +8,4 @@ export { loadDiamonds, defaultDiamondsPath, DIAMOND_COLUMNS, DIAMOND_FLOAT_COLUM
 export type { Diamond, LoadDiamondsOptions } from "./data.js";
 export { formatTable } from "./table.js";
 export type { FormatTableOptions } from "./table.js";
+export { Semaphore, Lock, AbortedWaitError } from "./semaphore.js";
