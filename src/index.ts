@@ -9,3 +9,7 @@ export type { Diamond, LoadDiamondsOptions } from "./data.js";
 export { formatTable } from "./table.js";
 export type { FormatTableOptions } from "./table.js";
 export { Semaphore, Lock, AbortedWaitError } from "./semaphore.js";
+export { show, showText, isKernel, getDisplayTarget, setDisplayTarget, createTextTarget, createRecordingTarget } from "./display.js";
+export type { DisplayMode, DisplayTarget, LiveOutput, Showable, RecordedOutput, RecordingTarget, TextTargetOptions } from "./display.js";
+export { progressBar, track, trackSync, formatProgress, formatBar, formatInterval } from "./progress.js";
+export type { ProgressBar, ProgressBarOptions, ProgressState } from "./progress.js";

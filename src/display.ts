@@ -1,0 +1,237 @@
+/**
+ * Display routing: one step, separate from the pure chart functions, that decides where a
+ * picture goes. Inside the tslab kernel a chart is sent as an inline SVG (`image/svg+xml`),
+ * which JupyterLab draws and which stays in the saved notebook, the exported HTML and
+ * GitHub's notebook viewer; anywhere else (a terminal, a test) its text form is printed.
+ *
+ * The target is chosen once, on first use, and can be replaced with {@link setDisplayTarget}
+ * (tests use {@link createRecordingTarget} to see what would have been sent).
+ */
+import { createRequire } from "node:module";
+import { sep } from "node:path";
+import { describe } from "./timing.js";
+
+/** Where outputs go: `"kernel"` for tslab's rich display, `"text"` for plain printing. */
+export type DisplayMode = "kernel" | "text";
+
+/** One output area that can be replaced in place (tslab's `newDisplay()` in the kernel). */
+export interface LiveOutput {
+  /** Replace the output with `data` of MIME type `mime` (the first call creates it). */
+  update(mime: string, data: string): void;
+}
+
+/** Where {@link show}, {@link showText} and the progress bar send their outputs. */
+export interface DisplayTarget {
+  /** `"kernel"`: rich MIME outputs are shown; `"text"`: only `text/plain` is printed. */
+  readonly mode: DisplayMode;
+  /** Send one output of MIME type `mime`. A text target prints `text/plain` and ignores the rest. */
+  send(mime: string, data: string): void;
+  /** Open an output that later calls replace (kernel) or append to as new lines (text). */
+  live(): LiveOutput;
+}
+
+/** What a chart must offer to be shown: a text form and an SVG form. */
+export interface Showable {
+  /** Plain text (monospace) form, printed outside the kernel. */
+  readonly text: string;
+  /** Standalone `<svg>` document, sent to JupyterLab inside the kernel. */
+  readonly svg: string;
+}
+
+/** One output recorded by {@link createRecordingTarget}. */
+export interface RecordedOutput {
+  /** The MIME type that would have been sent, e.g. `"image/svg+xml"` or `"text/plain"`. */
+  readonly mime: string;
+  /** The payload. */
+  readonly data: string;
+  /** For live outputs: which `live()` output it belongs to (0, 1, …); `undefined` for `send`. */
+  readonly liveId: number | undefined;
+  /** `true` when it replaces an earlier output of the same live output (`update_display_data`). */
+  readonly isUpdate: boolean;
+}
+
+/** A {@link DisplayTarget} that keeps what it was sent, for tests. */
+export interface RecordingTarget extends DisplayTarget {
+  /** Every output, in order. */
+  readonly outputs: RecordedOutput[];
+}
+
+/** Options of {@link createTextTarget}. */
+export interface TextTargetOptions {
+  /** Where lines go. Default: `process.stdout.write(line + "\n")` (looked up at each call, so tslab's capture works). */
+  write?: (line: string) => void;
+}
+
+/** The subset of tslab's public `Display` this module uses. */
+interface TslabDisplay {
+  raw(contentType: string, b: string): unknown;
+}
+interface TslabPublic {
+  display: TslabDisplay;
+  newDisplay(): TslabDisplay;
+}
+
+const nodeRequire = createRequire(import.meta.url);
+const JUPYTER_MODULE = `${sep}tslab${sep}dist${sep}jupyter.js`;
+
+let current: DisplayTarget | undefined;
+
+/**
+ * Find the running tslab kernel's own public module, or `undefined` outside a kernel.
+ *
+ * Why not `import "tslab"`: cells get tslab through a hook in tslab's executor, but the library
+ * is loaded by Node's ordinary loader, which could resolve a *different* copy of tslab whose
+ * display functions were never connected to Jupyter (and loading tslab also loads a whole
+ * TypeScript compiler, ~0.5 s, for nothing outside the kernel). The kernel process has already
+ * `require`d its own `tslab/dist/jupyter.js`, so its entry in the CommonJS module cache both
+ * proves we run inside a kernel and tells which copy to use.
+ */
+function findKernelTslab(): TslabPublic | undefined {
+  if (!process.argv.includes("kernel")) return undefined;
+  const jupyterPath = Object.keys(nodeRequire.cache).find((key) => key.endsWith(JUPYTER_MODULE));
+  if (jupyterPath === undefined) return undefined;
+  try {
+    const mod = createRequire(jupyterPath)("./public.js") as Partial<TslabPublic>;
+    if (typeof mod.newDisplay !== "function" || typeof mod.display?.raw !== "function") return undefined;
+    return mod as TslabPublic;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A target that sends every output through tslab's display API (one MIME type per message). */
+function createKernelTarget(tslab: TslabPublic): DisplayTarget {
+  return {
+    mode: "kernel",
+    send(mime, data) {
+      tslab.display.raw(mime, data);
+    },
+    live() {
+      const display = tslab.newDisplay();
+      return {
+        update(mime, data) {
+          display.raw(mime, data);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * A target that prints text: `text/plain` outputs as lines, other MIME types ignored;
+ * a live output prints each update as a new line (like tqdm's output in a log file).
+ */
+export function createTextTarget(options: TextTargetOptions = {}): DisplayTarget {
+  const write = options.write ?? ((line: string) => void process.stdout.write(line + "\n"));
+  if (typeof write !== "function") {
+    throw new TypeError(`Expected write to be a function, got ${describe(write)}`);
+  }
+  return {
+    mode: "text",
+    send(mime, data) {
+      if (mime === "text/plain") write(data);
+    },
+    live() {
+      return {
+        update(mime, data) {
+          if (mime === "text/plain") write(data);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * A target that records outputs instead of showing them, for tests.
+ * @param mode - which mode it pretends to be: `"kernel"` records every MIME type,
+ *   `"text"` records only `text/plain` (as a text target would print). Default `"kernel"`.
+ */
+export function createRecordingTarget(mode: DisplayMode = "kernel"): RecordingTarget {
+  if (mode !== "kernel" && mode !== "text") {
+    throw new TypeError(`Expected mode to be "kernel" or "text", got ${describe(mode)}`);
+  }
+  const outputs: RecordedOutput[] = [];
+  let nextLiveId = 0;
+  const keep = (mime: string): boolean => mode === "kernel" || mime === "text/plain";
+  return {
+    mode,
+    outputs,
+    send(mime, data) {
+      if (keep(mime)) outputs.push({ mime, data, liveId: undefined, isUpdate: false });
+    },
+    live() {
+      const liveId = nextLiveId++;
+      let started = false;
+      return {
+        update(mime, data) {
+          if (!keep(mime)) return;
+          // In the kernel the first message creates the output and later ones replace it;
+          // as text every update is a new line.
+          outputs.push({ mime, data, liveId, isUpdate: mode === "kernel" && started });
+          started = true;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The target outputs go to now: the one set with {@link setDisplayTarget}, otherwise the tslab
+ * kernel's display when this process is a tslab kernel, otherwise a text target on stdout.
+ */
+export function getDisplayTarget(): DisplayTarget {
+  if (current === undefined) {
+    const tslab = findKernelTslab();
+    current = tslab ? createKernelTarget(tslab) : createTextTarget();
+  }
+  return current;
+}
+
+/**
+ * Replace the display target (tests, or to force text inside the kernel);
+ * `undefined` goes back to detecting it. Returns the previous target so it can be restored.
+ */
+export function setDisplayTarget(target: DisplayTarget | undefined): DisplayTarget | undefined {
+  if (target !== undefined && (typeof target !== "object" || typeof target.send !== "function" || typeof target.live !== "function")) {
+    throw new TypeError(`Expected target to be a DisplayTarget (mode, send, live) or undefined, got ${describe(target)}`);
+  }
+  const previous = current;
+  current = target;
+  return previous;
+}
+
+/** `true` when outputs go to a tslab kernel's rich display (see {@link getDisplayTarget}). */
+export function isKernel(): boolean {
+  return getDisplayTarget().mode === "kernel";
+}
+
+/**
+ * Show a chart: in the tslab kernel as an inline SVG picture (`image/svg+xml`, kept in the
+ * saved notebook), anywhere else as its text form. A string is shown as text.
+ *
+ * @example
+ *   show(barChart([{ label: "sequential", value: 10 }, { label: "concurrent", value: 2 }], { title: "5 GETs", unit: "s" }));
+ */
+export function show(chart: Showable | string): void {
+  if (typeof chart === "string") {
+    showText(chart);
+    return;
+  }
+  if (typeof chart !== "object" || chart === null || typeof chart.svg !== "string" || typeof chart.text !== "string") {
+    throw new TypeError(`Expected chart to be a chart (with .text and .svg) or a string, got ${describe(chart)}`);
+  }
+  const target = getDisplayTarget();
+  if (target.mode === "kernel") target.send("image/svg+xml", chart.svg);
+  else target.send("text/plain", chart.text);
+}
+
+/**
+ * Show text as it is, in every mode (`text/plain`: a monospace block in JupyterLab).
+ * Use it for the text form of a chart inside the kernel: `showText(chart.text)`.
+ */
+export function showText(text: string): void {
+  if (typeof text !== "string") {
+    throw new TypeError(`Expected text to be a string, got ${describe(text)}`);
+  }
+  getDisplayTarget().send("text/plain", text);
+}
