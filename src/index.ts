@@ -13,3 +13,8 @@ export { show, showText, isKernel, getDisplayTarget, setDisplayTarget, createTex
 export type { DisplayMode, DisplayTarget, LiveOutput, Showable, RecordedOutput, RecordingTarget, TextTargetOptions } from "./display.js";
 export { progressBar, track, trackSync, formatProgress, formatBar, formatInterval } from "./progress.js";
 export type { ProgressBar, ProgressBarOptions, ProgressState } from "./progress.js";
+export { startServer, stopServer, serverInfo, httpbinUrl } from "./server/start.js";
+export type { StartServerOptions, LocalServer } from "./server/start.js";
+export { courseAgent } from "./server/agent.js";
+export type { CourseAgentOptions } from "./server/agent.js";
+export { RATE_LIMIT_MESSAGE, SERVER_KEEP_ALIVE_MS } from "./server/constants.js";
