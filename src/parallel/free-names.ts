@@ -1,0 +1,153 @@
+/**
+ * Which names a function's source uses without defining them — the names a worker could not
+ * resolve. A real parser (acorn) and a real scope analyser (eslint-scope, the one ESLint's
+ * `no-undef` rule runs on) do the work: hoisting, destructuring, shadowing, labels, class
+ * bodies and `arguments` are all handled the way the language defines them, which a regex
+ * never could.
+ */
+import { parse } from "acorn";
+import { analyze } from "eslint-scope";
+import type * as ESTree from "estree";
+
+/**
+ * Names every worker (thread or child process) has on its `globalThis`: ECMAScript's
+ * built-ins and Node's web-platform and process globals. Measured with
+ * `Object.getOwnPropertyNames(globalThis)` in a Node 20 worker, minus the CommonJS wrapper's
+ * names (`require`, `module`, `exports`, `__dirname`, `__filename`), which a compiled
+ * function does not get.
+ */
+export const WORKER_GLOBALS: ReadonlySet<string> = new Set([
+  "AbortController", "AbortSignal", "AggregateError", "Array", "ArrayBuffer", "Atomics", "BigInt",
+  "BigInt64Array", "BigUint64Array", "Blob", "Boolean", "BroadcastChannel", "Buffer",
+  "ByteLengthQueuingStrategy", "CompressionStream", "CountQueuingStrategy", "Crypto", "CryptoKey",
+  "CustomEvent", "DOMException", "DataView", "Date", "DecompressionStream", "Error", "EvalError",
+  "Event", "EventTarget", "File", "FinalizationRegistry", "Float32Array", "Float64Array", "FormData",
+  "Function", "Headers", "Infinity", "Int16Array", "Int32Array", "Int8Array", "Intl", "JSON", "Map",
+  "Math", "MessageChannel", "MessageEvent", "MessagePort", "NaN", "Number", "Object", "Performance",
+  "PerformanceEntry", "PerformanceMark", "PerformanceMeasure", "PerformanceObserver",
+  "PerformanceObserverEntryList", "PerformanceResourceTiming", "Promise", "Proxy", "RangeError",
+  "ReadableByteStreamController", "ReadableStream", "ReadableStreamBYOBReader",
+  "ReadableStreamBYOBRequest", "ReadableStreamDefaultController", "ReadableStreamDefaultReader",
+  "ReferenceError", "Reflect", "RegExp", "Request", "Response", "Set", "SharedArrayBuffer", "String",
+  "SubtleCrypto", "Symbol", "SyntaxError", "TextDecoder", "TextDecoderStream", "TextEncoder",
+  "TextEncoderStream", "TransformStream", "TransformStreamDefaultController", "TypeError", "URIError",
+  "URL", "URLSearchParams", "Uint16Array", "Uint32Array", "Uint8Array", "Uint8ClampedArray", "WeakMap",
+  "WeakRef", "WeakSet", "WebAssembly", "WritableStream", "WritableStreamDefaultController",
+  "WritableStreamDefaultWriter", "atob", "btoa", "clearImmediate", "clearInterval", "clearTimeout",
+  "console", "crypto", "decodeURI", "decodeURIComponent", "encodeURI", "encodeURIComponent", "escape",
+  "eval", "fetch", "global", "globalThis", "isFinite", "isNaN", "parseFloat", "parseInt", "performance",
+  "process", "queueMicrotask", "setImmediate", "setInterval", "setTimeout", "structuredClone",
+  "undefined", "unescape",
+]);
+
+/**
+ * Where a missing name comes from, as far as the compiled source tells:
+ * - `"outside"`: a plain free name (`x * rate`);
+ * - `"cell"`: tslab compiles a reference to an earlier cell's name `rate` into `exports.rate`;
+ * - `"import"`: TypeScript compiles a call of an imported `timeIt` into `(0, mod_1.timeIt)(…)`.
+ */
+export type MissingNameOrigin = "outside" | "cell" | "import";
+
+/** A name the function uses but does not define (see {@link findMissingNames}). */
+export interface MissingName {
+  readonly name: string;
+  readonly origin: MissingNameOrigin;
+}
+
+/** What {@link parseFunctionSource} found. */
+export interface ParsedFunction {
+  /** The source to compile in a worker: an expression whose value is the function. */
+  readonly expression: string;
+  readonly isClass: boolean;
+  readonly program: ESTree.Program;
+}
+
+/**
+ * Parse the text of `fn.toString()` as an expression. Function declarations, function
+ * expressions and arrows parse as `(source)`; a method written with the shorthand syntax
+ * (`{ m(x) { … } }.m.toString()` is `m(x) { … }`) parses as the value of `({ source })`.
+ * @returns `undefined` when neither parses (e.g. `[native code]`).
+ */
+export function parseFunctionSource(source: string): ParsedFunction | undefined {
+  for (const [prefix, suffix, isMethod] of [["(", "\n)", false], ["({", "\n})", true]] as const) {
+    const text = prefix + source + suffix;
+    let program: ESTree.Program;
+    try {
+      program = parse(text, { ecmaVersion: "latest", sourceType: "script", ranges: true }) as unknown as ESTree.Program;
+    } catch {
+      continue;
+    }
+    const statement = program.body[0];
+    if (program.body.length !== 1 || statement?.type !== "ExpressionStatement") continue;
+    const value = isMethod ? methodValue(statement.expression) : statement.expression;
+    if (value === undefined) continue;
+    if (value.type === "ClassExpression") return { expression: text, isClass: true, program };
+    if (value.type !== "FunctionExpression" && value.type !== "ArrowFunctionExpression") continue;
+    return { expression: isMethod ? `${text}[${JSON.stringify(methodKey(statement.expression))}]` : text, isClass: false, program };
+  }
+  return undefined;
+}
+
+function methodValue(expression: ESTree.Expression): ESTree.Expression | undefined {
+  if (expression.type !== "ObjectExpression" || expression.properties.length !== 1) return undefined;
+  const property = expression.properties[0];
+  if (property?.type !== "Property" || property.kind !== "init" || !property.method) return undefined;
+  return property.value as ESTree.Expression;
+}
+
+function methodKey(expression: ESTree.Expression): string {
+  const property = (expression as ESTree.ObjectExpression).properties[0] as ESTree.Property;
+  if (property.computed) return "";
+  return property.key.type === "Identifier" ? property.key.name : String((property.key as ESTree.Literal).value);
+}
+
+/**
+ * The names `program` (a parsed function) uses without defining them and that a worker does
+ * not have as globals, in order of first use, each once.
+ */
+export function findMissingNames(program: ESTree.Program): MissingName[] {
+  const manager = analyze(program, { ecmaVersion: 2022, sourceType: "script" });
+  const parents = parentMap(program);
+  const found = new Map<string, MissingName>();
+  for (const reference of manager.globalScope?.through ?? []) {
+    const id = reference.identifier;
+    if (id.type !== "Identifier") continue;
+    if (WORKER_GLOBALS.has(id.name)) continue;
+    const missing = describeMissing(id, parents.get(id));
+    if (!found.has(missing.name)) found.set(missing.name, missing);
+  }
+  return [...found.values()];
+}
+
+// `exports.rate` → `rate` from a cell; `concurrency_lab_1.timeIt` → `timeIt` from an import.
+function describeMissing(id: ESTree.Identifier, parent: ESTree.Node | undefined): MissingName {
+  if (parent?.type === "MemberExpression" && parent.object === id && !parent.computed && parent.property.type === "Identifier") {
+    if (id.name === "exports") return { name: parent.property.name, origin: "cell" };
+    if (/^[A-Za-z_$][\w$]*_\d+$/.test(id.name)) return { name: parent.property.name, origin: "import" };
+  }
+  return { name: id.name, origin: "outside" };
+}
+
+function parentMap(root: ESTree.Node): Map<ESTree.Node, ESTree.Node> {
+  const parents = new Map<ESTree.Node, ESTree.Node>();
+  const stack: ESTree.Node[] = [root];
+  // Bounded: every node is pushed once, as the child of exactly one parent.
+  while (stack.length > 0) {
+    const node = stack.pop() as ESTree.Node;
+    for (const key of Object.keys(node)) {
+      if (key === "type" || key === "range" || key === "loc" || key === "start" || key === "end") continue;
+      const value = (node as unknown as Record<string, unknown>)[key];
+      for (const child of Array.isArray(value) ? value : [value]) {
+        if (isNode(child)) {
+          parents.set(child, node);
+          stack.push(child);
+        }
+      }
+    }
+  }
+  return parents;
+}
+
+function isNode(value: unknown): value is ESTree.Node {
+  return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";
+}

@@ -1,0 +1,78 @@
+/**
+ * The threads backend's pool: piscina worker threads, all started up front
+ * (`minThreads = maxThreads = size`) and kept for the life of the kernel.
+ *
+ * Batches wait in our own line, not piscina's, and piscina only ever gets as many as there
+ * are threads. Why: cancelling a task piscina has already started terminates its thread; by
+ * holding the queue ourselves, an abort only removes batches nobody has started.
+ */
+import { Piscina } from "piscina";
+import { WaitingLine, workerEntry, type WorkerPool } from "./pool.js";
+import type { BatchOutcome, WireBatch } from "./wire.js";
+
+const EMPTY_BATCH: WireBatch = { fns: [], which: null, args: [], unary: true };
+
+/** A pool of `size` worker threads (see the module comment). */
+export class ThreadPool implements WorkerPool {
+  readonly kind = "threads" as const;
+  readonly size: number;
+  readonly #piscina: Piscina<WireBatch, BatchOutcome>;
+  readonly #line = new WaitingLine();
+  #active = 0;
+  #ready: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(size: number) {
+    this.size = size;
+    const entry = workerEntry("thread-worker");
+    this.#piscina = new Piscina<WireBatch, BatchOutcome>({
+      filename: entry.url.href,
+      minThreads: size,
+      maxThreads: size,
+      // 'disabled': an idle worker waits for its next task on its event loop rather than
+      // blocked in Atomics.wait, so sockets a task left open (loadUrl's keep-alive
+      // connections) keep being serviced between tasks.
+      atomics: "disabled",
+      ...(entry.execArgv === undefined ? {} : { execArgv: [...entry.execArgv] }),
+    });
+  }
+
+  run(batch: WireBatch, signal?: AbortSignal): Promise<BatchOutcome> {
+    if (this.#closed) return Promise.reject(new Error("This thread pool is closed"));
+    return this.#line.enqueue(batch, signal, () => this.#drain());
+  }
+
+  #drain(): void {
+    // Bounded by the number of waiting batches.
+    while (this.#active < this.size) {
+      const next = this.#line.take();
+      if (next === undefined) return;
+      this.#active++;
+      void this.#piscina.run(next.batch).then(next.resolve, next.reject).finally(() => {
+        this.#active--;
+        this.#drain();
+      });
+    }
+  }
+
+  ready(): Promise<void> {
+    // One empty batch per thread: resolves once threads answer (piscina starts them all at once).
+    this.#ready ??= Promise.all(Array.from({ length: this.size }, () => this.run(EMPTY_BATCH))).then(() => undefined);
+    return this.#ready;
+  }
+
+  workerIds(): number[] {
+    return this.#piscina.threads.map((thread) => thread.threadId);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#line.rejectAll(new Error("The thread pool was closed"));
+    await this.#piscina.destroy();
+  }
+
+  killNow(): void {
+    // Worker threads end with their process; nothing to do synchronously.
+  }
+}
