@@ -64,9 +64,15 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   // httpbin pretty-prints its JSON, and the book prints those bytes: do the same for every object reply.
   app.setReplySerializer((payload) => `${JSON.stringify(payload, null, 2)}\n`);
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    let status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    let message = explain(error, bodyLimit);
+    // busboy's parse errors carry no status: a broken upload is the client's fault, not ours.
+    if (error.statusCode === undefined && request.isMultipart()) {
+      status = 400;
+      message = `Expected a well-formed multipart/form-data body: ${error.message}`;
+    }
     if (status >= 500) request.log.error({ err: error }, "request failed");
-    return sendJson(reply, { error: explain(error, bodyLimit), status }, status);
+    return sendJson(reply, { error: message, status }, status);
   });
   app.setNotFoundHandler((request, reply) =>
     sendJson(reply, { error: `No route for ${request.method} ${request.url.split("?")[0]}; expected one of the paths listed at /`, status: 404 }, 404),

@@ -57,7 +57,11 @@ export function echoUrl(request: FastifyRequest): string {
 
 /** Which fields an echo route reports: httpbin's /get omits the body fields, /anything adds `method`. */
 export interface EchoFields {
+  /** Report `data`, `files`, `form` (and `json`, unless `json` is false). */
   readonly body: boolean;
+  /** Report `json` with the body fields (httpbin's /delay leaves it out). Default true. */
+  readonly json?: boolean;
+  /** Report `method` (httpbin's /anything). */
   readonly method: boolean;
 }
 
@@ -66,7 +70,10 @@ export async function echo(request: FastifyRequest, fields: EchoFields): Promise
   const out: Record<string, unknown> = { args: echoArgs(request) };
   if (fields.body) Object.assign(out, await echoBody(request));
   out.headers = echoHeaders(request);
-  if (fields.body) out.json = out.json ?? null;
+  if (fields.body) {
+    if (fields.json === false) delete out.json;
+    else out.json = out.json ?? null;
+  }
   if (fields.method) out.method = request.method;
   out.origin = echoOrigin(request);
   out.url = echoUrl(request);

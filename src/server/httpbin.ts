@@ -33,7 +33,7 @@ export function registerHttpbinRoutes(app: FastifyInstance): void {
     handler: async (request) => {
       const seconds = parseNumber(request.params.n, { name: "delay", min: 0, max: 10, clamp: true, unit: "seconds" });
       await sleep(seconds * 1000);
-      return echo(request, { body: true, method: false });
+      return echo(request, { body: true, json: false, method: false });
     },
   });
 
