@@ -16,7 +16,7 @@ SRC := $(shell find src -name '*.ts' 2>/dev/null)
 LAB_PORT ?= 8888
 PORT ?= 8080
 
-.PHONY: lab test notebooks serve bench setup build check unit nbcheck nbrun clean
+.PHONY: lab test notebooks serve bench setup build check unit nbcheck nbrun browser clean
 
 ## Set-up ---------------------------------------------------------------------
 
@@ -69,12 +69,18 @@ nbcheck: $(VENV_STAMP)
 nbrun: setup
 	$(VENV)/bin/python test/notebooks/run_notebooks.py notebooks
 
-test: setup check unit nbcheck nbrun
+# Every notebook run in JupyterLab in Debian's Chromium (apt-get install chromium), screenshots
+# in build/screenshots/; and the static HTML edition checked offline.
+browser: setup
+	npm run --silent test:browser
+
+test: setup check unit nbcheck nbrun browser
 
 ## The course, executed -------------------------------------------------------
 
 notebooks: setup
 	$(VENV)/bin/python test/notebooks/run_notebooks.py notebooks --output build/notebooks
+	$(VENV)/bin/python scripts/build-site.py build/notebooks build/site
 
 clean:
 	rm -rf dist build
