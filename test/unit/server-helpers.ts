@@ -3,7 +3,7 @@
  * requests that always carry a timeout.
  */
 import { Agent, request } from "undici";
-import type { Dispatcher } from "undici";
+import type { Dispatcher, FormData } from "undici";
 import { runServer } from "../../src/server/run.js";
 import type { RunningServer } from "../../src/server/run.js";
 

@@ -76,7 +76,7 @@ describe("httpbin echo routes", () => {
     const form = new FormData();
     form.append("name", "germey");
     form.append("upload", new Blob(["hello file"], { type: "text/plain" }), "hello.txt");
-    const res = await send(agent, `${server.url}/post`, { method: "POST", body: form as unknown as globalThis.FormData });
+    const res = await send(agent, `${server.url}/post`, { method: "POST", body: form });
     assert.equal(res.status, 200);
     const body = res.json();
     assertObject(body);
