@@ -164,22 +164,22 @@ test("trackSync counts a generator without a known total", () => {
   assert.match(target.outputs.at(-1)?.data ?? "", /^2it \[/);
 });
 
-test("update costs under 2% of lower-casing 53,940 diamond cuts", () => {
-  const cuts = Array.from({ length: 53940 }, (_, i) => ["Ideal", "Premium", "Good", "Very Good", "Fair"][i % 5] ?? "");
-  const plain = (): number => { const t = performance.now(); const out: string[] = []; for (const c of cuts) out.push(c.toLowerCase() + " "); return performance.now() - t; };
-  const barred = (): number => {
+test("53,940 updates cost under 2% of a 53,940-item run of a few microseconds per item", () => {
+  const N = 53940;
+  const cuts = Array.from({ length: N }, (_, i) => ["Ideal", "Premium", "Good", "Very Good", "Fair"][i % 5] ?? "");
+  // A stand-in for one task of the diamonds notebook (~3 µs here; a Parallel task also pays a
+  // message between threads, so a real run is slower and the share smaller).
+  const work = (c: string): string => { let s = c; for (let k = 0; k < 40; k++) s = (s + k).toLowerCase().slice(0, 12); return s; };
+  const run = (): number => { const t = performance.now(); const out: string[] = []; for (const c of cuts) out.push(work(c)); return performance.now() - t; };
+  const updates = (): number => {
     const t = performance.now();
-    const bar = progressBar({ total: cuts.length, target: createRecordingTarget() });
-    const out: string[] = [];
-    for (const c of cuts) { out.push(c.toLowerCase() + " "); bar.update(); }
+    const bar = progressBar({ total: N, target: createRecordingTarget() });
+    for (let i = 0; i < N; i++) bar.update();
     bar.close();
     return performance.now() - t;
   };
-  // Warm up both, then take the best of several runs: a ratio, with a loose bound.
-  for (let i = 0; i < 5; i++) { plain(); barred(); }
-  const p = Math.min(...Array.from({ length: 15 }, plain));
-  const b = Math.min(...Array.from({ length: 15 }, barred));
-  // This loop is ~100× cheaper per item than a Parallel task, so allow generous noise here;
-  // the 2% claim is about a real run (see the report / notebook 05).
-  assert.ok(b < p * 1.5 + 0.5, `plain ${p.toFixed(2)} ms, with bar ${b.toFixed(2)} ms`);
+  const runMs = Math.min(run(), run(), run());
+  const barMs = Math.min(updates(), updates(), updates());
+  // A ratio with a loose bound (measured: ~0.5%).
+  assert.ok(barMs < runMs * 0.02, `bar ${barMs.toFixed(2)} ms vs run ${runMs.toFixed(2)} ms`);
 });
