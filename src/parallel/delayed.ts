@@ -44,6 +44,9 @@ export function delayed<A extends unknown[], R>(fn: (...args: A) => R): (...args
   return (...args: A) => ({ [DELAYED]: true, fn, args }) as unknown as Delayed<Awaited<R>>;
 }
 
+/** What a delayed call returns: `ResultOf<Delayed<number>>` is `number`; for a union of calls, the union of results. */
+export type ResultOf<D> = D extends Delayed<infer R> ? R : never;
+
 /** Whether `value` was made by {@link delayed}. */
 export function isDelayed(value: unknown): value is Delayed {
   return typeof value === "object" && value !== null && (value as { [DELAYED]?: unknown })[DELAYED] === true &&

@@ -38,6 +38,9 @@ export const WORKER_GLOBALS: ReadonlySet<string> = new Set([
   "eval", "fetch", "global", "globalThis", "isFinite", "isNaN", "parseFloat", "parseInt", "performance",
   "process", "queueMicrotask", "setImmediate", "setInterval", "setTimeout", "structuredClone",
   "undefined", "unescape",
+  // Not a global, but defined by the worker's compile wrapper (see run-batch.ts): esbuild, and
+  // so tsx, wraps inner functions in `__name(fn, "name")` to keep their names.
+  "__name",
 ]);
 
 /**

@@ -5,7 +5,7 @@
 export { Parallel, withParallel } from "./parallel.js";
 export type { ParallelRunner } from "./parallel.js";
 export { delayed, isDelayed } from "./delayed.js";
-export type { Delayed } from "./delayed.js";
+export type { Delayed, ResultOf } from "./delayed.js";
 export { cpuCount } from "./options.js";
 export type { ParallelOptions, Prefer, BackendName } from "./options.js";
 export { ParallelTaskError, UnshippableFunctionError } from "./errors.js";

@@ -2,7 +2,7 @@
  * `Parallel(options)(items)`: joblib's `Parallel(n_jobs=2)(delayed(f)(x) for x in xs)`.
  */
 import { AutoBatcher } from "./batching.js";
-import { isDelayed, type Delayed } from "./delayed.js";
+import { isDelayed, type Delayed, type ResultOf } from "./delayed.js";
 import { runOnPool, runSequential, type RunContext } from "./dispatch.js";
 import { resolveOptions, type BackendName, type ParallelOptions, type ResolvedOptions } from "./options.js";
 import { getPool } from "./registry.js";
@@ -21,7 +21,7 @@ export interface ParallelRunner {
    *   `UnshippableFunctionError` before anything runs, for a function a worker cannot run;
    *   `ParallelTaskError` for the first task that threw; the signal's reason on abort.
    */
-  <T>(items: Iterable<Delayed<T>>): Promise<T[]>;
+  <D extends Delayed>(items: Iterable<D>): Promise<Array<ResultOf<D>>>;
   /** How many tasks run at the same time (`nJobs`, with -1 resolved to the number of cores). */
   readonly nJobs: number;
   /** The backend that runs the tasks: `SequentialBackend` (nJobs 1), `ThreadingBackend` or `ProcessBackend`. */

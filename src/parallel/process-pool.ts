@@ -171,6 +171,8 @@ export class ProcessPool implements WorkerPool {
     const exits = [...this.#children].map((child) => new Promise<void>((resolve) => {
       if (child.proc.exitCode !== null || child.proc.signalCode !== null) return resolve();
       child.proc.once("exit", () => resolve());
+      // Awaited now: an unref'd child would let Node exit before its 'exit' event arrives.
+      child.proc.ref();
       // Closing the channel makes the child exit by itself; SIGKILL if it is stuck in a task.
       if (child.proc.connected) child.proc.disconnect();
       const timer = setTimeout(() => child.proc.kill("SIGKILL"), 1000);

@@ -12,6 +12,10 @@ type Callable = (...args: unknown[]) => unknown;
 const compiled = new Map<string, Callable>();
 const MAX_COMPILED = 500;
 
+// Code compiled by esbuild (tsx, vitest) calls `__name(fn, "name")` to keep function names;
+// a function shipped from such code needs the helper next to it.
+const ESBUILD_NAME_HELPER = `const __name = (target, value) => Object.defineProperty(target, "name", { value, configurable: true });`;
+
 /** The function a {@link FnRef} names, in this worker. */
 export function resolveFn(ref: FnRef): Callable {
   switch (ref.kind) {
@@ -31,7 +35,7 @@ export function resolveFn(ref: FnRef): Callable {
       if (fn === undefined) {
         // Compiled by Function in the global scope, in strict mode (as modules are). The source was
         // checked in the calling thread, so every free name it has is a global of this worker.
-        fn = new Function(`"use strict";\nreturn ${ref.source};`)() as Callable;
+        fn = new Function(`"use strict";\n${ESBUILD_NAME_HELPER}\nreturn ${ref.source};`)() as Callable;
         if (compiled.size >= MAX_COMPILED) compiled.clear();
         compiled.set(ref.source, fn);
       }

@@ -19,6 +19,8 @@ export class ThreadPool implements WorkerPool {
   readonly #piscina: Piscina<WireBatch, BatchOutcome>;
   readonly #line = new WaitingLine();
   #active = 0;
+  /** Holds the event loop open while batches are out (see #drain). */
+  #keepAlive: ReturnType<typeof setInterval> | undefined;
   #ready: Promise<void> | undefined;
   #closed = false;
 
@@ -46,12 +48,22 @@ export class ThreadPool implements WorkerPool {
     // Bounded by the number of waiting batches.
     while (this.#active < this.size) {
       const next = this.#line.take();
-      if (next === undefined) return;
+      if (next === undefined) break;
       this.#active++;
       void this.#piscina.run(next.batch).then(next.resolve, next.reject).finally(() => {
         this.#active--;
         this.#drain();
       });
+    }
+    // piscina unrefs its threads, and a thread still starting holds nothing: without a handle
+    // of our own, a script awaiting its first batch could see Node exit under it. A timer that
+    // never fires is the cheapest handle; it exists only while batches are out, so an idle
+    // pool never keeps a kernel (or a script) alive.
+    if (this.#active > 0 && this.#keepAlive === undefined) {
+      this.#keepAlive = setInterval(() => undefined, 1 << 30);
+    } else if (this.#active === 0 && this.#keepAlive !== undefined) {
+      clearInterval(this.#keepAlive);
+      this.#keepAlive = undefined;
     }
   }
 
