@@ -43,15 +43,16 @@ const NOTEBOOK_TIMEOUT_MS = 10 * 60_000;
 const CHROMIUM_PATH = process.env.LAB_TEST_CHROMIUM ?? "/usr/bin/chromium";
 
 /**
- * A chart cell: tagged "chart", or its source calls a chart display helper of the library
- * (`show…(`, `display…Chart(` / `displaySvg(`) or tslab's own `display.svg(`.
+ * A chart cell: tagged "chart", or its source shows a chart with the library's `show(chart)`
+ * (src/display.ts: an `image/svg+xml` output in the kernel) or tslab's own `display.svg(…)`.
+ * `show("a string")` and `showText(…)` print text, so they do not count.
  * Each chart cell must show at least one picture (inline <svg>, or <img> of an SVG).
  */
 function isChartCell(cell: CellReport): boolean {
   if (cell.type !== "code") return false;
   if (cell.tags.includes("chart")) return true;
   const code = cell.source.replace(/\/\/.*$/gm, "");
-  return /\bshow[A-Z]\w*\s*\(|\bshow\s*\(|\bdisplay\w*(Chart|Svg|SVG)\s*\(|\bdisplay\.svg\s*\(/.test(code);
+  return /\bshow\s*\(\s*[^"'`\s)]|\bdisplay\.svg\s*\(/.test(code);
 }
 
 /** Percentages of every progress bar in a text (tqdm style: ` 42%|████ | 42/100 …`). */
