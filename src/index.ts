@@ -34,3 +34,5 @@ export { timelineChart, heartbeatChart } from "./charts/timeline.js";
 export type { TimelineChartOptions, HeartbeatChartOptions } from "./charts/timeline.js";
 export type { Chart, ChartKind } from "./charts/chart.js";
 export { PALETTE } from "./charts/svg.js";
+export { Parallel, withParallel, delayed, isDelayed, cpuCount, ParallelTaskError, UnshippableFunctionError, closePools, listPools, sqrt, sleep, nlargest, lower, loadUrl, fib } from "./parallel/index.js";
+export type { ParallelRunner, Delayed, ResultOf, ParallelOptions, Prefer, BackendName, PoolInfo, LoadUrlOptions } from "./parallel/index.js";
