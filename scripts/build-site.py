@@ -39,12 +39,25 @@ PAGE_TEMPLATE = r"""
     border-bottom: 1px solid #ddd; font: 14px system-ui, sans-serif; }
   nav.site-nav a { text-decoration: none; }
   nav.site-nav .spacer { flex: 1; }
+  details.site-folded { margin: 0.5em 0 0.5em 1em; }
+  details.site-folded > summary { cursor: pointer; color: #555; font: 14px system-ui, sans-serif; }
 </style>
 {%- endblock html_head_css -%}
 {%- block body_header -%}
 {{ super() }}
 {{ resources.site_nav }}
 {%- endblock body_header -%}
+{#- A solution (tag "solution") or a cell whose code is collapsed in JupyterLab stays folded. -#}
+{% block codecell %}
+{%- set tags = cell.metadata.get('tags', []) -%}
+{%- if 'solution' in tags or cell.metadata.get('jupyter', {}).get('source_hidden') -%}
+<details class="site-folded"><summary>{{ 'Solution' if 'solution' in tags else 'Hidden code' }} (click to show)</summary>
+{{ super() }}
+</details>
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{% endblock codecell %}
 {% block body_footer %}
 {{ resources.site_nav }}
 {{ super() }}

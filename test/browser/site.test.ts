@@ -50,6 +50,11 @@ describe("the static HTML edition", () => {
     assert.match(page, /fixture text output/);
   });
 
+  test("a solution cell is folded away behind a <details> summary", () => {
+    const page = readFileSync(join(OUT, "site-chart.html"), "utf8");
+    assert.match(page, /<details class="site-folded"><summary>Solution \(click to show\)<\/summary>[\s\S]*?solution output[\s\S]*?<\/details>/);
+  });
+
   test("no page loads a script, stylesheet or image from the network", () => {
     for (const file of ["index.html", "site-chart.html"]) {
       const html = readFileSync(join(OUT, file), "utf8");
