@@ -26,14 +26,19 @@ export const KEEP_ALIVE_MS = SERVER_KEEP_ALIVE_MS;
 /** The largest request body accepted (bytes); past it the answer is 413. */
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 
+/** A sink for log lines (pino calls `write` with one JSON line). */
+export interface LogStream {
+  write(line: string): void;
+}
+
 /** How to build one application. */
 export interface AppOptions {
   /** Serve HTTP/2 over TLS (with HTTP/1.1 fallback by ALPN) using this key and certificate. */
   readonly tls?: { readonly key: string; readonly cert: string };
   /** Shared between the two ports, so a client cannot dodge the limit by switching protocol. */
   readonly limiter?: RateLimiter;
-  /** Log file path for pino; no logging when absent. */
-  readonly logFile?: string;
+  /** Where pino writes its request log, one JSON line per call; no logging when absent. */
+  readonly logStream?: LogStream;
   /** Body size limit in bytes (default 10 MiB). */
   readonly bodyLimit?: number;
 }
@@ -42,7 +47,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const common = {
-    logger: options.logFile === undefined ? false : { level: "info", file: options.logFile },
+    logger: options.logStream === undefined ? false : { level: "info", stream: options.logStream },
     bodyLimit,
     keepAliveTimeout: KEEP_ALIVE_MS,
     // No per-connection request cap and no whole-connection timeout: sleepers hold

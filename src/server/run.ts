@@ -3,6 +3,8 @@
  * limiter, one fresh certificate. The process entry (main.ts) calls this; notebooks never
  * do — they call startServer(), which runs this in a child process.
  */
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { buildApp } from "./app.js";
 import { RateLimiter } from "./rate-limit.js";
 import { generateTlsMaterial } from "./tls.js";
@@ -36,21 +38,44 @@ export async function runServer(options: RunOptions = {}): Promise<RunningServer
   const host = options.host ?? "127.0.0.1";
   const limiter = new RateLimiter();
   const tls = await generateTlsMaterial(hostsFor(host));
-  const h1 = await buildApp({ limiter, ...(options.logFile === undefined ? {} : { logFile: options.logFile }) });
-  const h2 = await buildApp({ limiter, tls, ...(options.logFile === undefined ? {} : { logFile: options.logFile }) });
+  const log = options.logFile === undefined ? undefined : openLog(options.logFile);
+  const logOption = log === undefined ? {} : { logStream: log };
+  const h1 = await buildApp({ limiter, ...logOption });
+  const h2 = await buildApp({ limiter, tls, ...logOption });
+  const closeAll = async (): Promise<void> => {
+    await Promise.allSettled([h1.close(), h2.close()]);
+    log?.close();
+  };
   try {
     await h1.listen({ host, port: options.port ?? 0 });
     await h2.listen({ host, port: options.h2Port ?? 0 });
   } catch (error) {
-    await Promise.allSettled([h1.close(), h2.close()]);
+    await closeAll();
     throw error;
   }
   return {
     url: baseUrl("http", host, portOf(h1)),
     h2Url: baseUrl("https", host, portOf(h2)),
     ca: tls.ca,
-    close: async () => {
-      await Promise.allSettled([h1.close(), h2.close()]);
+    close: closeAll,
+  };
+}
+
+/**
+ * A log opened synchronously and written synchronously: no line is lost when the process
+ * exits at once (SIGTERM, parent gone), and there is no "not ready yet" window just after
+ * start, as pino's asynchronous file destination has. Two short lines per request cost little.
+ */
+function openLog(logFile: string): { write(line: string): void; close(): void } {
+  mkdirSync(dirname(logFile), { recursive: true });
+  let fd: number | undefined = openSync(logFile, "a");
+  return {
+    write(line: string): void {
+      if (fd !== undefined) writeSync(fd, line);
+    },
+    close(): void {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
     },
   };
 }
