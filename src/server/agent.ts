@@ -11,7 +11,11 @@ import { serverInfo } from "./start.js";
 export interface CourseAgentOptions {
   /** Negotiate HTTP/2 over TLS when the server offers it (ALPN). Default false: HTTP/1.1 only. */
   readonly allowH2?: boolean;
-  /** Most connections per origin (HTTP/1.1). Default: no limit, one per concurrent request. */
+  /**
+   * Most connections per origin. Default: no limit, one per concurrent request.
+   * For HTTP/2 pass 1: undici otherwise opens a connection for each request that arrives
+   * while the first is still connecting, and the multiplexing demo shows ten connections.
+   */
   readonly connections?: number;
   /** Fail when response headers, or a pause in the body, take longer than this (ms). Default 30 000. */
   readonly timeoutMs?: number;
@@ -39,7 +43,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
  *
  * @example
  *   import { request } from "undici";
- *   const agent = courseAgent({ allowH2: true });
+ *   const agent = courseAgent({ allowH2: true, connections: 1 }); // one multiplexed HTTP/2 connection
  *   const res = await request(`${server.h2Url}/get`, { dispatcher: agent });
  */
 export function courseAgent(options: CourseAgentOptions = {}): Agent {

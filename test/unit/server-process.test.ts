@@ -125,6 +125,24 @@ describe("startServer", () => {
   });
 });
 
+describe("courseAgent", () => {
+  test("refuses nonsense timeouts and connection counts with errors that say what was expected", () => {
+    assert.throws(() => courseAgent({ timeoutMs: 0 }), /Expected timeoutMs to be a positive number, got 0/);
+    assert.throws(() => courseAgent({ connections: 1.5 }), /Expected connections to be a positive integer, got 1.5/);
+    assert.throws(() => courseAgent({ keepAliveTimeoutMs: -1 }), /Expected keepAliveTimeoutMs to be a positive number/);
+  });
+
+  test("trusts a CA passed explicitly, for a server started elsewhere (make serve)", TEST_TIMEOUT, async () => {
+    const server = await startServer();
+    const agent = courseAgent({ allowH2: true, ca: server.ca });
+    try {
+      assert.equal((await send(agent, `${server.h2Url}/get`)).status, 200);
+    } finally {
+      await agent.close();
+    }
+  });
+});
+
 describe("httpbinUrl", () => {
   test("returns HTTPBIN_URL, without its trailing slash, when it is set", async () => {
     const saved = process.env.HTTPBIN_URL;

@@ -2,6 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { FormData } from "undici";
 import type { Agent } from "undici";
+import { chooseStatus } from "../../src/server/httpbin.js";
 import type { RunningServer } from "../../src/server/run.js";
 import { assertObject, keysOf, send, startTestServer, testAgent } from "./server-helpers.js";
 
@@ -134,6 +135,14 @@ describe("httpbin utility routes", () => {
     for (let i = 0; i < 10; i++) {
       assert.equal((await send(agent, `${server.url}/status/200:0,404:1`)).status, 404);
     }
+  });
+
+  test("a weighted status list picks codes in proportion to their weights", () => {
+    // Weights 1 and 3 split [0, 1) into [0, 0.25) → 200 and [0.25, 1) → 500.
+    assert.equal(chooseStatus("200:1,500:3", () => 0.1), 200);
+    assert.equal(chooseStatus("200:1,500:3", () => 0.3), 500);
+    assert.equal(chooseStatus("200:1,500:3", () => 0.99), 500);
+    assert.equal(chooseStatus("204"), 204);
   });
 
   test("/status/418 is a teapot and /status/302 redirects to /redirect/1, as on httpbin", async () => {
