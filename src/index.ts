@@ -36,3 +36,5 @@ export type { Chart, ChartKind } from "./charts/chart.js";
 export { PALETTE } from "./charts/svg.js";
 export { Parallel, withParallel, delayed, isDelayed, cpuCount, ParallelTaskError, UnshippableFunctionError, closePools, listPools, sqrt, sleep, nlargest, lower, loadUrl, fib } from "./parallel/index.js";
 export type { ParallelRunner, Delayed, ResultOf, ParallelOptions, Prefer, BackendName, PoolInfo, LoadUrlOptions } from "./parallel/index.js";
+export { createLogger, formatAsctime, formatLogMessage, CHAPTER_LOG_FORMAT } from "./logging.js";
+export type { Logger, LoggerOptions, LogLevel } from "./logging.js";
