@@ -71,3 +71,17 @@ test("the clean check rejects a notebook saved with outputs and --fix strips the
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("run twice in one kernel, a notebook that opens a socket on every run fails as a leak", async () => {
+  const { code, out } = await run("test/notebooks/run_notebooks.py", join(fixtures, "leaky.ipynb"), "--twice");
+  assert.equal(code, 1, out);
+  assert.match(out, /the second run added listening: (\d+) after the first run, (\d+) after the second/);
+});
+
+test("run twice in one kernel, a clean notebook passes with the same resources after each run", async () => {
+  const { code, out } = await run("test/notebooks/run_notebooks.py", join(fixtures, "ok.ipynb"), "--twice");
+  assert.equal(code, 0, out);
+  const m = /resources (\{.*?\}) → (\{.*?\})/.exec(out);
+  assert.ok(m, out);
+  assert.deepEqual(JSON.parse(m[1]!), JSON.parse(m[2]!));
+});
