@@ -3,6 +3,7 @@
  */
 import { inspect } from "node:util";
 import type { MissingName } from "./free-names.js";
+import { TASKS } from "./tasks.js";
 
 /** A short, one-line rendering of a task's arguments for messages: `sqrt(-1)`, `lower(42)`. */
 export function formatCall(functionName: string, args: readonly unknown[]): string {
@@ -67,6 +68,10 @@ export class UnshippableFunctionError extends TypeError {
     if (names.some((n) => n.origin === "cell")) hints.push("A worker sees only the function's own text, not the names of other cells.");
     if (names.some((n) => n.origin === "import")) {
       hints.push("Imported functions cannot be passed to a worker either; the library's tasks (sqrt, sleep, nlargest, lower, loadUrl, fib) can be used directly as delayed(sqrt)(x).");
+    }
+    const tasks = names.filter((n) => TASKS.has(n.name)).map((n) => n.name);
+    if (tasks.length > 0) {
+      hints.push(`${tasks.map((t) => `\`${t}\``).join(", ")} ${tasks.length === 1 ? "is a library task" : "are library tasks"}: give ${tasks.length === 1 ? "it" : "them"} to delayed directly, e.g. delayed(${tasks[0]})(x).`);
     }
     if (functionName && names.some((n) => n.name === functionName)) {
       hints.push(`To let it call itself, write it as \`function ${functionName}(…) { … }\`: a function expression's own name is defined inside it.`);

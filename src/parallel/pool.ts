@@ -88,9 +88,11 @@ export class WaitingLine {
  * (what the kernel loads); when the library runs from `src/` under tsx (the unit tests), it is
  * the `.ts` file, and the worker needs the parent's `execArgv` (`--import tsx`) to load it.
  */
-export function workerEntry(base: string): { readonly url: URL; readonly execArgv: readonly string[] | undefined } {
+export function workerEntry(base: string): { readonly url: URL; readonly execArgv: readonly string[] } {
   const js = new URL(`./${base}.js`, import.meta.url);
-  if (existsSync(js)) return { url: js, execArgv: undefined };
+  // Compiled entry: no flags. Inheriting the parent's (a test runner's `--import tsx`, an
+  // `--inspect` port) would slow every worker's start, or clash.
+  if (existsSync(js)) return { url: js, execArgv: [] };
   const ts = new URL(`./${base}.ts`, import.meta.url);
   if (existsSync(ts)) return { url: ts, execArgv: process.execArgv };
   throw new Error(`Cannot find the worker script ${js.pathname}; rebuild the library (npm run build)`);

@@ -60,7 +60,7 @@ export class ProcessPool implements WorkerPool {
       // Piped, then copied to our own stdout/stderr: in the kernel those are the cell's output,
       // while the raw file descriptors go to the Jupyter server's terminal.
       stdio: ["ignore", "pipe", "pipe", "ipc"],
-      execArgv: this.#entry.execArgv === undefined ? [] : [...this.#entry.execArgv],
+      execArgv: [...this.#entry.execArgv],
     });
     let settleReady: () => void = () => undefined;
     const ready = new Promise<void>((resolve) => { settleReady = resolve; });

@@ -35,7 +35,7 @@ export class ThreadPool implements WorkerPool {
       // blocked in Atomics.wait, so sockets a task left open (loadUrl's keep-alive
       // connections) keep being serviced between tasks.
       atomics: "disabled",
-      ...(entry.execArgv === undefined ? {} : { execArgv: [...entry.execArgv] }),
+      execArgv: [...entry.execArgv],
     });
   }
 

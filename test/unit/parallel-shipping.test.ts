@@ -113,3 +113,12 @@ test("a self-contained function runs in worker threads and in child processes", 
     assert.deepEqual(await Parallel({ nJobs: 2, prefer })([delayed(hypot)(3, 4), delayed(hypot)(5, 12)]), [5, 13]);
   }
 });
+
+test("a library task called inside a shipped function gets a hint to give it to delayed directly", () => {
+  assert.throws(() => toFnRef(parseFunctionSourceFn("(x) => exports.sqrt(x) + 1")), /`sqrt` is a library task: give it to delayed directly, e.g. delayed\(sqrt\)\(x\)/);
+});
+
+// A function whose source is exactly `source`, as tslab's compiled cells produce it.
+function parseFunctionSourceFn(source: string): (...args: never[]) => unknown {
+  return new Function(`return ${source}`)() as (...args: never[]) => unknown;
+}
