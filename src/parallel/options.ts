@@ -36,6 +36,9 @@ export interface ParallelOptions {
   /**
    * Tasks per batch sent to a worker: `"auto"` measures batch durations and grows the size
    * toward batches of 0.2–2 s, as joblib does; a number fixes it. Default `"auto"`.
+   * (joblib's threading backend always sends one task at a time, because Python threads share
+   * memory; Node's worker threads do not — each batch is a copied message, as for a process —
+   * so threads batch here too.)
    */
   batchSize?: "auto" | number;
   /**
