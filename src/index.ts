@@ -38,3 +38,5 @@ export { Parallel, withParallel, delayed, isDelayed, cpuCount, ParallelTaskError
 export type { ParallelRunner, Delayed, ResultOf, ParallelOptions, Prefer, BackendName, PoolInfo, LoadUrlOptions } from "./parallel/index.js";
 export { createLogger, formatAsctime, formatLogMessage, CHAPTER_LOG_FORMAT } from "./logging.js";
 export type { Logger, LoggerOptions, LogLevel } from "./logging.js";
+export { watchDisplay } from "./display-watch.js";
+export type { WatchedTarget } from "./display-watch.js";
