@@ -40,3 +40,7 @@ export { createLogger, formatAsctime, formatLogMessage, CHAPTER_LOG_FORMAT } fro
 export type { Logger, LoggerOptions, LogLevel } from "./logging.js";
 export { watchDisplay } from "./display-watch.js";
 export type { WatchedTarget } from "./display-watch.js";
+export { http2Agent } from "./h2-agent.js";
+export type { Http2AgentOptions } from "./h2-agent.js";
+export { traceConnections } from "./connections.js";
+export type { ConnectionTrace, TracedConnection, TracedRequest } from "./connections.js";
