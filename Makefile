@@ -10,13 +10,18 @@ JUPYTER := $(VENV)/bin/jupyter
 KERNELSPEC := $(VENV)/share/jupyter/kernels/tslab/kernel.json
 NODE_STAMP := node_modules/.install-stamp
 VENV_STAMP := $(VENV)/.install-stamp
+# The bench's own Python (chapter libraries + gunicorn/httpbin), apart from the course's .venv.
+BENCH_PY ?= $(PYTHON)
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.install-stamp
+BENCH_OUT ?= build/bench
 DIST_STAMP := dist/.build-stamp
 DATA := data/diamonds.csv
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
 LAB_PORT ?= 8888
 PORT ?= 8080
 
-.PHONY: lab test notebooks serve bench setup build check unit nbcheck nbrun browser clean
+.PHONY: lab test notebooks serve bench bench-venv benchtest setup build check unit nbcheck nbrun browser clean
 
 ## Set-up ---------------------------------------------------------------------
 
@@ -29,6 +34,15 @@ $(VENV_STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3,10) else "Python >= 3.10 is required")'
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@# JupyterLab runs node on scripts inside .venv; this repo's package.json says "type": "module",
+	@# which would make node read them as ES modules and fail ("Dynamic require … not supported").
+	@echo '{ "type": "commonjs" }' > $(VENV)/package.json
+	@touch $@
+
+$(BENCH_STAMP): bench/requirements.txt
+	@$(BENCH_PY) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if v == (3, 11) else "bench/requirements.txt is pinned for Python 3.11, $(BENCH_PY) is %d.%d: run make bench BENCH_PY=python3.11" % v)'
+	test -x $(BENCH_VENV)/bin/python || $(BENCH_PY) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	@touch $@
 
 $(KERNELSPEC): $(NODE_STAMP) $(VENV_STAMP) scripts/install-kernel.mjs
@@ -49,7 +63,7 @@ build: $(DIST_STAMP)
 
 lab: setup
 	@echo "Opening the course: JupyterLab on http://127.0.0.1:$(LAB_PORT)/ (Ctrl+C twice to stop)"
-	$(JUPYTER) lab --ip=127.0.0.1 --port=$(LAB_PORT) --notebook-dir=notebooks
+	$(JUPYTER) lab --ip=127.0.0.1 --port=$(LAB_PORT) --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 serve: $(DIST_STAMP)
 	PORT=$(PORT) node dist/server/main.js
@@ -76,13 +90,24 @@ nbrun: setup
 browser: setup
 	npm run --silent test:browser
 
-test: setup check unit nbcheck nbrun browser
+# The quick bench run end to end (about a minute), so the bench cannot rot; asserts structure, not speed.
+benchtest: $(DIST_STAMP) $(DATA) $(BENCH_STAMP)
+	node --import tsx --test --test-concurrency=1 test/bench/*.test.ts
+
+test: setup check unit nbcheck nbrun browser benchtest
 
 ## The course, executed -------------------------------------------------------
 
 notebooks: setup
 	$(VENV)/bin/python test/notebooks/run_notebooks.py notebooks --output build/notebooks
 	$(VENV)/bin/python scripts/build-site.py build/notebooks build/site
+
+# The chapter's Python beside the course's TypeScript, same machine, same server, one run:
+# prints the table, writes $(BENCH_OUT)/results.json and RESULTS.md. QUICK=1: a short version.
+bench-venv: $(BENCH_STAMP)
+
+bench: $(DIST_STAMP) $(DATA) $(BENCH_STAMP)
+	node --import tsx bench/run.ts --out $(BENCH_OUT) $(if $(filter-out 0,$(QUICK)),--quick)
 
 clean:
 	rm -rf dist build
