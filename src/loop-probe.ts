@@ -72,12 +72,16 @@ export async function probeEventLoop<T>(fn: () => T | PromiseLike<T>, options: L
     throw new RangeError(`Expected resolutionMs to be a positive integer, got ${describe(resolutionMs)}`);
   }
   const histogram = monitorEventLoopDelay({ resolution: resolutionMs });
+  // The histogram records the time between two turns of its own timer, so it needs one turn
+  // before fn starts: otherwise a call that blocks from the start is never measured.
+  histogram.enable();
+  // (reset() would forget that turn, so the priming samples stay: they are one resolution each.)
+  await new Promise<void>((resolve) => setTimeout(resolve, 2 * resolutionMs + 1));
   const start = performance.now();
   const beats = [0];
   const timer = setInterval(() => beats.push(performance.now() - start), intervalMs);
   // Never keep a process (or a kernel shutting down) alive because of the probe.
   timer.unref();
-  histogram.enable();
   let value: Awaited<T>;
   let end: number;
   try {
@@ -85,6 +89,9 @@ export async function probeEventLoop<T>(fn: () => T | PromiseLike<T>, options: L
   } finally {
     end = performance.now() - start;
     clearInterval(timer);
+    // The histogram samples with its own timer: after a call that blocked the whole time, that
+    // timer has not fired yet. Give it one turn so the block is recorded, then stop it.
+    await new Promise<void>((resolve) => setTimeout(resolve, resolutionMs + 1));
     histogram.disable();
   }
   // The end closes the last gap: after a blocking call no beat may have fired at all.

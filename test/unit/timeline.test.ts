@@ -63,6 +63,12 @@ test("probeEventLoop sees a blocking call as one long heartbeat gap", async () =
   assert.ok(r.maxGapMs >= 140, `max gap ${r.maxGapMs}`);
 });
 
+test("probeEventLoop reports the event-loop delay of a call that blocks for the whole probe", async () => {
+  const r = await probeEventLoop(() => { const end = Date.now() + 150; while (Date.now() < end); }, { intervalMs: 5 });
+  // The histogram's own timer was held up by the block: its worst delay is most of the block.
+  assert.ok(r.delay.max >= 100, `expected a delay of ~150 ms, got ${r.delay.max}`);
+});
+
 test("probeEventLoop sees an await as a regular heartbeat", async () => {
   const r = await probeEventLoop(() => sleep(150), { intervalMs: 5 });
   // Ratios, not absolute times: the longest gap is a small part of the run.
