@@ -46,6 +46,8 @@ export class ProcessPool implements WorkerPool {
   readonly #entry = workerEntry("process-worker");
   #nextId = 1;
   #failedStarts = 0;
+  /** How many callers await ready() now: children still starting stay ref'd for them. */
+  #readyWaiters = 0;
   #closed = false;
   #broken: Error | undefined;
 
@@ -93,7 +95,8 @@ export class ProcessPool implements WorkerPool {
   // result could exit early, or an idle pool could hold the kernel open.
   #updateRefs(): void {
     const waiting = this.#line.length > 0;
-    for (const child of this.#children) this.#setRef(child, waiting || child.running !== undefined);
+    const starting = this.#readyWaiters > 0;
+    for (const child of this.#children) this.#setRef(child, waiting || child.running !== undefined || (starting && !child.started));
   }
 
   #setRef(child: Child, ref: boolean): void {
@@ -157,7 +160,16 @@ export class ProcessPool implements WorkerPool {
   }
 
   async ready(): Promise<void> {
-    await Promise.all([...this.#children].map((child) => child.ready));
+    // Someone awaits the start-up: children still starting must keep Node alive meanwhile, or a
+    // plain script awaiting ready() exits with "unsettled top-level await" (exit code 13).
+    this.#readyWaiters++;
+    this.#updateRefs();
+    try {
+      await Promise.all([...this.#children].map((child) => child.ready));
+    } finally {
+      this.#readyWaiters--;
+      this.#updateRefs();
+    }
   }
 
   workerIds(): number[] {

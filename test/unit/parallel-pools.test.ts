@@ -119,6 +119,21 @@ test("a script that used both pools exits by itself: idle workers do not keep No
   assert.equal(code, 0, "the script did not exit by itself (killed after 20 s)");
 });
 
+test("a script whose only pending work is a processes scope starting up waits for it", async () => {
+  // While ready() is awaited, nothing but the starting children keeps Node alive.
+  const { done, child, lines } = runScript(`
+    import { Parallel, delayed, sqrt, closePools } from ${JSON.stringify(ENTRY)};
+    const out = await Parallel({ nJobs: 2, prefer: "processes" }).scope((parallel) => parallel([delayed(sqrt)(16)]));
+    console.log(JSON.stringify(out));
+    await closePools();
+  `);
+  const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  const code = await done;
+  clearTimeout(timer);
+  assert.equal(code, 0, `the script exited with ${code} (13 = a top-level await that never settled)`);
+  assert.deepEqual(lines, ["[4]"]);
+});
+
 test("child processes exit when their parent is killed with SIGKILL", { skip: !linux }, async () => {
   const { child, firstLine, done } = runScript(`
     import { Parallel, delayed, sqrt, listPools } from ${JSON.stringify(ENTRY)};
