@@ -29,6 +29,8 @@ export interface Target {
   readonly ratioAtLeast?: number;
   /** Met when the TypeScript efficiency against the ideal is at least this (0.99 = within 1%). */
   readonly efficiencyAtLeast?: number;
+  /** Why it can be missed, measured while building the bench: printed with a miss. */
+  readonly whyMissed?: string;
 }
 
 export interface CaseSpec {
@@ -57,6 +59,10 @@ export interface Scale {
   readonly csv: string;
 }
 
+const IDEAL_WHY =
+  "Each request costs a few milliseconds beyond the server's delay (connection, fetch's WHATWG layer, a loaded machine's scheduling); " +
+  "that is 2–5% of QUICK's 0.25 s delay but well under 1% of the chapter's 2 s one. Compare the Python column: the same fixed cost.";
+
 export function defineCases({ quick, cores, csv }: Scale): CaseSpec[] {
   const reps = quick ? 2 : 5;
   const slowReps = quick ? 2 : 3;
@@ -68,7 +74,7 @@ export function defineCases({ quick, cores, csv }: Scale): CaseSpec[] {
   const fibTasks = 8;
   const fibPy = quick ? 26 : 30;
   const fibTs = quick ? 31 : 35;
-  const http = { concurrency: 50, requests, warmupRequests: quick ? 50 : 200, timeoutS: 30, reps };
+  const http = { concurrency: 50, requests, warmupRequests: quick ? 500 : 1000, timeoutS: 30, reps };
   const py = (label: string, script: string, params: Record<string, unknown>, timeout = 180): Side => ({ label, runner: "python", script, params, timeoutS: timeout });
   const ts = (label: string, script: string, params: Record<string, unknown>, timeout = 180): Side => ({ label, runner: "node", script, params, timeoutS: timeout });
   const count = quick ? "QUICK: " : "";
@@ -93,7 +99,14 @@ export function defineCases({ quick, cores, csv }: Scale): CaseSpec[] {
       better: "higher",
       python: py("joblib loky", "trivial-processes", { n, reps, warmup: 1 }),
       typescript: ts("Parallel processes", "trivial-processes", { n, reps, warmup: 1 }),
-      target: { text: "≥ 10× joblib's tasks/s", ratioAtLeast: 10 },
+      target: {
+        text: "≥ 10× joblib's tasks/s",
+        ratioAtLeast: 10,
+        whyMissed:
+          "loky auto-batches sqrt calls by the thousand, so joblib with processes is already bound only by Python making the calls " +
+          "(~4 µs a task); 10× that leaves 0.4 µs a task, while building 100,000 delayed() calls alone takes ~0.2 µs each in JS and " +
+          "Parallel with nJobs 1 (no worker at all) ~0.3 µs. The 10× holds against joblib's threads, which send tasks one at a time.",
+      },
     },
     {
       id: "diamonds-bar",
@@ -103,7 +116,14 @@ export function defineCases({ quick, cores, csv }: Scale): CaseSpec[] {
       better: "higher",
       python: py("tqdm_joblib + loky", "diamonds-bar", { csv, reps, warmup: 1 }),
       typescript: ts("Parallel progress", "diamonds-bar", { csv, reps, warmup: 1 }),
-      target: { text: "≥ 20× tqdm_joblib's items/s", ratioAtLeast: 20 },
+      target: {
+        text: "≥ 20× tqdm_joblib's items/s",
+        ratioAtLeast: 20,
+        whyMissed:
+          "20× needs ≤ 0.7 µs an item for building the delayed call, copying the string to a worker thread and back, and counting it " +
+          "on the bar (the bar's share is ~5%: measured with and without it). Parallel does ~0.8–0.9 µs here, on a 2-core machine shared " +
+          "with the Python side's leftovers and other users, so the ratio lands between 15× and 20×.",
+      },
       note: "joblib's default backend (loky processes) as in the chapter; the course's default (worker threads). Both bars redraw at most every 0.1 s, to stderr.",
     },
     {
@@ -182,7 +202,7 @@ export function defineCases({ quick, cores, csv }: Scale): CaseSpec[] {
       idealWhy: `one ${delayS} s wave`,
       python: py("aiohttp gather", "delay-concurrent", { url: "course", seconds: delayS, count: 5, timeoutS: 30, reps, warmup: 1 }),
       typescript: ts("fetch, Promise.all", "delay-concurrent", { url: "course", seconds: delayS, count: 5, timeoutS: 30, reps, warmup: 1 }),
-      target: { text: "within 1% of ideal", efficiencyAtLeast: 0.99 },
+      target: { text: "within 1% of ideal", efficiencyAtLeast: 0.99, whyMissed: IDEAL_WHY },
     },
     {
       id: "semaphore",
@@ -194,7 +214,7 @@ export function defineCases({ quick, cores, csv }: Scale): CaseSpec[] {
       idealWhy: `3 waves × ${delayS} s`,
       python: py("asyncio.Semaphore", "semaphore", { url: "course", seconds: delayS, count: 15, concurrency: 5, timeoutS: 30, reps: slowReps, warmup: 1 }),
       typescript: ts("library Semaphore", "semaphore", { url: "course", seconds: delayS, count: 15, concurrency: 5, timeoutS: 30, reps: slowReps, warmup: 1 }),
-      target: { text: "within 1% of ideal", efficiencyAtLeast: 0.99 },
+      target: { text: "within 1% of ideal", efficiencyAtLeast: 0.99, whyMissed: IDEAL_WHY },
       note: "The chapter GETs a page then sleeps 2 s inside the semaphore; here /delay/2 is that wait.",
     },
     {
@@ -216,7 +236,14 @@ export function defineCases({ quick, cores, csv }: Scale): CaseSpec[] {
       better: "higher",
       python: py("aiohttp", "get-aiohttp", { url: "course", ...http }),
       typescript: ts("undici", "get-undici", { url: "course", ...http }),
-      target: { text: "≥ 2× aiohttp's req/s", ratioAtLeast: 2 },
+      target: {
+        text: "≥ 2× aiohttp's req/s",
+        ratioAtLeast: 2,
+        whyMissed:
+          "Both clients wait for the same one-process server, which shares the 2 cores with them: the rate measures client + server. " +
+          "The client's own CPU per request (note above) is the client's part: aiohttp 3.x parses HTTP in C (llhttp), as undici does in " +
+          "WebAssembly, so their costs are close and no client can be 2× faster against this server on this machine.",
+      },
       ...(quick ? { note: "QUICK: 500 requests instead of 2,000" } : {}),
     },
     {

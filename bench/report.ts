@@ -23,8 +23,12 @@ export interface SideResult {
 export interface TargetResult {
   readonly text: string;
   readonly met: boolean;
-  /** How far from the target, in words: "4.1× short of 10× (59% short)". */
+  /** How far from the target, in words: "missed: 4.10× of 10×, 59% short". */
   readonly detail: string;
+  /** The same for a table cell: "4.10× (≥ 10×)", "+7.7% (≤ +1.0%)". */
+  readonly short: string;
+  /** Why, when missed (see the case's target). */
+  readonly why?: string;
 }
 
 export interface CaseResult {
@@ -104,26 +108,35 @@ export function combine(spec: CaseSpec, python: SideResult, typescript: SideResu
 }
 
 function judge(spec: CaseSpec, ratio: number | null, efficiency: number | null): TargetResult | null {
+  const result = measureTarget(spec, ratio, efficiency);
+  const why = spec.target?.whyMissed;
+  return result === null || result.met || why === undefined ? result : { ...result, why };
+}
+
+function measureTarget(spec: CaseSpec, ratio: number | null, efficiency: number | null): TargetResult | null {
   const target = spec.target;
   if (target === undefined) return null;
   if (target.ratioAtLeast !== undefined) {
-    if (ratio === null) return { text: target.text, met: false, detail: "not measured" };
+    if (ratio === null) return { text: target.text, met: false, detail: "not measured", short: "not measured" };
     const met = ratio >= target.ratioAtLeast;
     const short = 1 - ratio / target.ratioAtLeast;
     return {
       text: target.text,
       met,
       detail: met ? `met: ${fmtRatio(ratio)}` : `missed: ${fmtRatio(ratio)} of ${target.ratioAtLeast}×, ${(short * 100).toFixed(0)}% short`,
+      short: `${fmtRatio(ratio)} (≥ ${target.ratioAtLeast}×)`,
     };
   }
   if (target.efficiencyAtLeast !== undefined) {
-    if (efficiency === null) return { text: target.text, met: false, detail: "not measured" };
+    if (efficiency === null) return { text: target.text, met: false, detail: "not measured", short: "not measured" };
     const met = efficiency >= target.efficiencyAtLeast;
-    const over = (1 / efficiency - 1) * 100;
+    const over = `${efficiency <= 1 ? "+" : "−"}${(Math.abs(1 / efficiency - 1) * 100).toFixed(1)}%`;
+    const allowed = `+${((1 / target.efficiencyAtLeast - 1) * 100).toFixed(1)}%`;
     return {
       text: target.text,
       met,
-      detail: `${met ? "met" : "missed"}: ${over >= 0 ? "+" : ""}${over.toFixed(1)}% over ideal (allowed +${((1 / target.efficiencyAtLeast - 1) * 100).toFixed(1)}%)`,
+      detail: `${met ? "met" : "missed"}: ${over} over ideal (allowed ${allowed})`,
+      short: `${over} (≤ ${allowed})`,
     };
   }
   return null;
@@ -167,7 +180,7 @@ export function tableRows(results: Results): string[][] {
       fmtRatio(c.ratio),
       fmtPercent(c.python.efficiency),
       fmtPercent(c.typescript.efficiency),
-      c.target === null ? "" : `${c.target.text} — ${c.target.detail}`,
+      c.target === null ? "" : `${c.target.met ? "✔" : "✘"} ${c.target.short}`,
     ]);
   }
   return rows;
@@ -188,7 +201,8 @@ export function formatText(results: Results): string {
       .trimEnd();
   const [head, ...body] = rows as [string[], ...string[][]];
   const out = [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)];
-  return [header(results), "", ...out, "", ...notes(results)].join("\n");
+  const missed = results.cases.filter((c) => c.target !== null && !c.target.met).map((c) => `- missed: ${c.title} (${c.target?.text ?? ""}): ${c.target?.detail ?? ""}`);
+  return [header(results), "", ...out, "", ...notes(results), ...missed].join("\n");
 }
 
 function header(results: Results): string {
@@ -204,6 +218,10 @@ function notes(results: Results): string[] {
   const out: string[] = [];
   for (const c of results.cases) {
     if (c.note !== null) out.push(`- ${c.title}: ${c.note}`);
+    const cpu = [c.python, c.typescript].map((side) => side.extra.clientCpuUsPerRequest);
+    if (cpu.every((x) => typeof x === "number" && Number.isFinite(x))) {
+      out.push(`- ${c.title}: client CPU per request (median run): ${c.python.label} ${fmt(cpu[0] as number)} µs, ${c.typescript.label} ${fmt(cpu[1] as number)} µs.`);
+    }
     for (const side of [c.python, c.typescript]) {
       if (side.error !== undefined) out.push(`- ${c.title}: ${side.label} FAILED: ${side.error.split("\n").slice(-3).join(" ")}`);
     }
@@ -218,7 +236,7 @@ export function formatMarkdown(results: Results): string {
   const md = [`| ${head.join(" | ")} |`, `|${head.map((_, i) => ([2, 5, 6, 7].includes(i) ? "---:" : "---")).join("|")}|`, ...body.map((r) => `| ${r.join(" | ")} |`)];
   const targets = results.cases
     .filter((c) => c.target !== null)
-    .map((c) => `- ${c.target?.met === true ? "✔" : "✘"} **${c.title}** (${c.target?.text ?? ""}): ${c.target?.detail ?? ""}`);
+    .map((c) => `- ${c.target?.met === true ? "✔" : "✘"} **${c.title}** (${c.target?.text ?? ""}): ${c.target?.detail ?? ""}.${c.target?.why === undefined ? "" : ` Why: ${c.target.why}`}`);
   const servers = Object.entries(results.servers).map(([name, url]) => `- ${name}: ${url}`);
   return [
     "# concurrency-lab bench: the chapter's Python and the course's TypeScript, side by side",

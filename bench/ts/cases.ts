@@ -221,16 +221,23 @@ async function getUndici(p: Params): Promise<Outcome> {
       }
     };
     const start = performance.now();
+    const cpu = process.cpuUsage();
     await Promise.all(Array.from({ length: concurrency }, worker));
     const seconds = (performance.now() - start) / 1000;
+    const used = process.cpuUsage(cpu);
     if (errors.length > 0) throw new Error(`${errors.length} of ${total} requests failed, first: ${String(errors[0])}`);
+    cpuUs.push((used.user + used.system) / total);
     return total / seconds;
   };
+  // The client's own CPU time per request (user + sys, this process): what the client costs,
+  // apart from the server it waits for.
+  const cpuUs: number[] = [];
   try {
     await drain(need(p, "warmupRequests"));
     const samples: number[] = [];
+    cpuUs.length = 0;
     for (let i = 0; i < p.reps; i++) samples.push(await drain(need(p, "requests")));
-    return { samples };
+    return { samples, extra: { clientCpuUsPerRequest: [...cpuUs].sort((a, b) => a - b)[Math.floor(cpuUs.length / 2)] } };
   } finally {
     await agent.close();
   }
