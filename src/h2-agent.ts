@@ -13,9 +13,8 @@
  *   allowH2 + connections: 1
  *           + pipelining: 100    10 requests → 1 connection, 10 streams at once   ← this agent
  */
-import { rootCertificates } from "node:tls";
-import { Agent } from "undici";
-import { serverInfo } from "./server/start.js";
+import type { Agent } from "undici";
+import { courseAgent } from "./server/agent.js";
 
 /** Options for {@link http2Agent}; every field has a default. */
 export interface Http2AgentOptions {
@@ -27,14 +26,6 @@ export interface Http2AgentOptions {
   readonly connectTimeoutMs?: number;
   /** Extra CA certificates (PEM) to trust. Default: the running local server's CA, if any (public roots are always trusted). */
   readonly ca?: string | readonly string[];
-}
-
-function positive(name: string, value: number | undefined, fallback: number, integer = false): number {
-  if (value === undefined) return fallback;
-  if (!(Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value)))) {
-    throw new RangeError(`Expected ${name} to be a positive ${integer ? "integer" : "number"}, got ${String(value)}`);
-  }
-  return value;
 }
 
 /**
@@ -53,19 +44,19 @@ function positive(name: string, value: number | undefined, fallback: number, int
  *   } finally {
  *     await agent.close();
  *   }
+ * @throws RangeError when an option is not a positive number (streams: a positive integer).
  */
 export function http2Agent(options: Http2AgentOptions = {}): Agent {
-  const streams = positive("streams", options.streams, 100, true);
-  const timeout = positive("timeoutMs", options.timeoutMs, 30_000);
-  const connectTimeout = positive("connectTimeoutMs", options.connectTimeoutMs, 10_000);
-  const extra = options.ca === undefined ? [serverInfo()?.ca].filter((ca): ca is string => ca !== undefined) : typeof options.ca === "string" ? [options.ca] : [...options.ca];
-  return new Agent({
+  const streams = options.streams;
+  if (streams !== undefined && !(Number.isInteger(streams) && streams > 0)) {
+    throw new RangeError(`Expected streams to be a positive integer, got ${String(streams)}`);
+  }
+  return courseAgent({
     allowH2: true,
     connections: 1,
-    pipelining: streams,
-    headersTimeout: timeout,
-    bodyTimeout: timeout,
-    // `ca` replaces Node's default trust store, so the public roots are passed along too.
-    connect: { ca: [...rootCertificates, ...extra], timeout: connectTimeout },
+    pipelining: streams ?? 100,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
   });
 }
