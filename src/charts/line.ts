@@ -102,14 +102,30 @@ export function lineChart(input: readonly number[] | LineSeries | readonly LineS
   // SVG.
   const all = series.flatMap((s) => [...s.values]);
   const yTicks = niceTicks(Math.min(0, ...all), Math.max(...all), 5);
-  const xTicks = niceTicks(Math.min(...xs), Math.max(...xs), 6);
+  // Whole-number x values (nJobs, concurrency) get whole-number ticks: no "2.5 workers".
+  const niceX = niceTicks(Math.min(...xs), Math.max(...xs), 6);
+  const wholeX = xs.every((x) => Number.isInteger(x)) ? niceX.filter((t) => Number.isInteger(t)) : niceX;
+  const xTicks = wholeX.length >= 2 ? wholeX : niceX;
   const [y0, y1] = [yTicks[0] as number, yTicks[yTicks.length - 1] as number];
   const [x0, x1] = [xTicks[0] as number, xTicks[xTicks.length - 1] as number];
   const left = 86;
   const right = 24;
   const top = 60;
   const plotH = 320;
-  const legendH = many ? 34 : 0;
+  // Legend entries flow left to right at their own width and wrap, so long names never overlap.
+  const legend: Array<{ x: number; row: number }> = [];
+  let cursor = 0;
+  let row = 0;
+  for (const s of series) {
+    const w = 38 + s.name.length * 9 + 28;
+    if (cursor > 0 && cursor + w > width - left - right) {
+      row++;
+      cursor = 0;
+    }
+    legend.push({ x: left + cursor, row });
+    cursor += w;
+  }
+  const legendH = many ? 34 * (row + 1) : 0;
   const height_ = top + plotH + 80 + legendH;
   const plotW = width - left - right;
   const px = (v: number): number => left + ((v - x0) / (x1 - x0 || 1)) * plotW;
@@ -129,9 +145,10 @@ export function lineChart(input: readonly number[] | LineSeries | readonly LineS
   series.forEach((s, i) => {
     const points = s.values.map((v, j) => `${num(px(xs[j] as number))},${num(py(v))}`).join(" ");
     body.push(`<polyline${attrs({ points, fill: "none", stroke: colorAt(i), "stroke-width": 3, "stroke-linejoin": "round", class: "series", "data-name": s.name })}><title>${escapeXml(s.name || yCaption)}</title></polyline>`);
-    if (many) {
-      const lx = left + i * 180;
-      const ly = top + plotH + 80;
+    const slot = legend[i];
+    if (many && slot) {
+      const lx = slot.x;
+      const ly = top + plotH + 80 + slot.row * 34;
       body.push(`<line${attrs({ x1: lx, y1: ly - 5, x2: lx + 30, y2: ly - 5, stroke: colorAt(i), "stroke-width": 4 })}/>`);
       body.push(text(lx + 38, ly, s.name, { "font-size": FONT.label, fill: INK, class: "legend" }));
     }

@@ -88,7 +88,14 @@ export function formatTick(v: number): string {
   if (v === 0) return "0";
   const abs = Math.abs(v);
   const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
-  return String(Number(v.toFixed(digits)));
+  return withThousands(String(Number(v.toFixed(digits))));
+}
+
+/** `3052713` → `3,052,713`: large numbers stay readable from the back of a classroom. */
+function withThousands(s: string): string {
+  const [whole = "", frac] = s.split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return frac === undefined ? grouped : `${grouped}.${frac}`;
 }
 
 /**
@@ -98,7 +105,7 @@ export function formatTick(v: number): string {
  */
 export function formatValue(v: number, unit: string | undefined, scale = v): string {
   const abs = Math.abs(scale);
-  const s = abs >= 100 ? v.toFixed(0) : abs >= 10 ? v.toFixed(1) : v.toFixed(2);
+  const s = withThousands(abs >= 100 ? v.toFixed(0) : abs >= 10 ? v.toFixed(1) : v.toFixed(2));
   return unit ? `${s} ${unit}` : s;
 }
 

@@ -165,3 +165,28 @@ test("printing a chart prints its text form", () => {
   const c = barChart(times);
   assert.equal(String(c), c.text);
 });
+
+test("a line chart over whole-number x values has only whole-number x ticks", () => {
+  const chart = lineChart([7.5, 4.0, 2.5, 1.5], { title: "Wall time", x: [1, 2, 3, 4], xLabel: "nJobs", yLabel: "time", yUnit: "s" });
+  const root = parseSvg(chart.svg);
+  const xTicks = byClass(root, "tick").filter((t) => t.attrs["text-anchor"] === "middle").map((t) => Number(t.text));
+  assert.ok(xTicks.length >= 2, `expected x ticks, got ${xTicks.join(", ")}`);
+  assert.ok(xTicks.every((t) => Number.isInteger(t)), `expected whole-number ticks, got ${xTicks.join(", ")}`);
+});
+
+test("legend entries with long names never overlap", () => {
+  const names = ["measured speed-up", "ideal speed-up on every core", "one worker"];
+  const chart = lineChart(names.map((name, i) => ({ name, values: [1, 2 + i, 3 + i] })), { title: "Speed-up" });
+  const entries = byClass(parseSvg(chart.svg), "legend").map((e) => ({ x: Number(e.attrs.x), y: Number(e.attrs.y), w: e.text.length * 9 }));
+  assert.equal(entries.length, 3);
+  for (const a of entries) {
+    for (const b of entries) {
+      if (a !== b && a.y === b.y) assert.ok(a.x + a.w <= b.x || b.x + b.w <= a.x, `legend entries overlap: ${JSON.stringify([a, b])}`);
+    }
+  }
+});
+
+test("large values are printed with thousands separators", () => {
+  const chart = barChart([{ label: "threads", value: 3052713 }, { label: "processes", value: 2400000 }], { title: "Throughput", unit: "tasks/s" });
+  assert.ok(texts(parseSvg(chart.svg)).some((t) => t.includes("3,052,713")), "expected 3,052,713 in the SVG");
+});
