@@ -104,7 +104,7 @@ export function defineCases({ quick, cores, csv }: Scale): CaseSpec[] {
         ratioAtLeast: 10,
         whyMissed:
           "loky auto-batches sqrt calls by the thousand, so joblib with processes is already bound only by Python making the calls " +
-          "(~4 µs a task); 10× that leaves 0.4 µs a task, while building 100,000 delayed() calls alone takes ~0.2 µs each in JS and " +
+          "(~4–5 µs a task); 10× that leaves ~0.5 µs a task, while building 100,000 delayed() calls alone takes ~0.2 µs each in JS and " +
           "Parallel with nJobs 1 (no worker at all) ~0.3 µs. The 10× holds against joblib's threads, which send tasks one at a time.",
       },
     },
@@ -121,7 +121,7 @@ export function defineCases({ quick, cores, csv }: Scale): CaseSpec[] {
         ratioAtLeast: 20,
         whyMissed:
           "20× needs ≤ 0.7 µs an item for building the delayed call, copying the string to a worker thread and back, and counting it " +
-          "on the bar (the bar's share is ~5%: measured with and without it). Parallel does ~0.8–0.9 µs here, on a 2-core machine shared " +
+          "on the bar (the bar's share is ~5%: measured with and without it). Parallel does ~0.8–1 µs here, on a 2-core machine shared " +
           "with the Python side's leftovers and other users, so the ratio lands between 15× and 20×.",
       },
       note: "joblib's default backend (loky processes) as in the chapter; the course's default (worker threads). Both bars redraw at most every 0.1 s, to stderr.",
@@ -242,7 +242,7 @@ export function defineCases({ quick, cores, csv }: Scale): CaseSpec[] {
         whyMissed:
           "Both clients wait for the same one-process server, which shares the 2 cores with them: the rate measures client + server. " +
           "The client's own CPU per request (note above) is the client's part: aiohttp 3.x parses HTTP in C (llhttp), as undici does in " +
-          "WebAssembly, so their costs are close and no client can be 2× faster against this server on this machine.",
+          "WebAssembly, so their costs are within about 1.5× of each other and no client can be 2× faster against this server on this machine.",
       },
       ...(quick ? { note: "QUICK: 500 requests instead of 2,000" } : {}),
     },

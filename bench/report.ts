@@ -155,7 +155,7 @@ export function fmt(x: number | null): string {
 
 export function fmtRatio(ratio: number | null): string {
   if (ratio === null) return "—";
-  return ratio >= 10 ? `${ratio.toFixed(0)}×` : `${ratio.toFixed(2)}×`;
+  return ratio >= 100 ? `${ratio.toFixed(0)}×` : ratio >= 10 ? `${ratio.toFixed(1)}×` : `${ratio.toFixed(2)}×`;
 }
 
 function fmtPercent(x: number | null): string {

@@ -3,7 +3,8 @@
  * against the same local server; prints a table and writes build/bench/results.json and
  * build/bench/RESULTS.md.
  *
- *   node --import tsx bench/run.ts [--quick] [--only id,id] [--python .venv-bench/bin/python]
+ *   node --import tsx bench/run.ts [--quick] [--only id,id] [--python .venv-bench/bin/python] [--out build/bench]
+ *   node --import tsx bench/run.ts --rerender [--out build/bench]   (tables again from results.json, after a change of wording)
  *
  *   run.ts ──startServer()──▶ course server (Node, loopback, one process)
  *     │──spawn──▶ gunicorn httpbin:app (only around the server comparison)
@@ -14,7 +15,7 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { availableParallelism, cpus, loadavg, platform, release } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -33,6 +34,7 @@ interface Args {
   only: string[] | undefined;
   python: string;
   out: string;
+  rerender: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -41,6 +43,7 @@ function parseArgs(argv: readonly string[]): Args {
     only: undefined,
     python: join(ROOT, ".venv-bench", "bin", "python"),
     out: join(ROOT, "build", "bench"),
+    rerender: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -53,7 +56,8 @@ function parseArgs(argv: readonly string[]): Args {
     else if (arg === "--only") args.only = value().split(",").filter((s) => s !== "");
     else if (arg === "--python") args.python = resolve(value());
     else if (arg === "--out") args.out = resolve(value());
-    else throw new Error(`Expected --quick, --only ids, --python path or --out dir, got ${JSON.stringify(arg)}`);
+    else if (arg === "--rerender") args.rerender = true;
+    else throw new Error(`Expected --quick, --only ids, --python path, --out dir or --rerender, got ${JSON.stringify(arg)}`);
   }
   return args;
 }
@@ -267,8 +271,34 @@ function load(): string {
     .join(" ");
 }
 
+function writeReport(report: Results, out: string): void {
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, "results.json"), JSON.stringify(report, null, 2) + "\n");
+  writeFileSync(join(out, "RESULTS.md"), formatMarkdown(report));
+  console.log("\n" + formatText(report));
+  console.log(`\nwrote ${join(out, "results.json")} and RESULTS.md`);
+}
+
+/** Recompute ratios, targets and notes from the stored samples' summaries (no measuring). */
+function rerender(out: string): number {
+  const stored = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as Results;
+  const specs = defineCases({ quick: stored.quick, cores: Number(stored.machine.cpus), csv: join(ROOT, "data", "diamonds.csv") });
+  const cases = stored.cases.map((c) => {
+    const spec = specs.find((s) => s.id === c.id);
+    if (spec === undefined) throw new Error(`No case ${c.id} in bench/cases.ts any more`);
+    const side = (which: "python" | "typescript"): SideResult => {
+      const s = c[which];
+      return summarizeSide(spec, which, s.samples, s.seconds, s.extra, s.error);
+    };
+    return combine(spec, side("python"), side("typescript"));
+  });
+  writeReport({ ...stored, cases }, out);
+  return 0;
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.rerender) return rerender(args.out);
   if (!existsSync(args.python)) {
     throw new Error(`Expected the bench's Python at ${args.python}; build it with \`make bench-venv\` (make bench does it for you)`);
   }
@@ -339,11 +369,7 @@ async function main(): Promise<number> {
     servers: { course: `${urls.course ?? ""} (Fastify, one Node process)`, ...(urls.gunicorn === undefined ? {} : { gunicorn: `${urls.gunicorn} (gunicorn -w 2 -k gthread --threads 32 --keep-alive 30 httpbin:app)` }) },
     cases: results,
   };
-  mkdirSync(args.out, { recursive: true });
-  writeFileSync(join(args.out, "results.json"), JSON.stringify(report, null, 2) + "\n");
-  writeFileSync(join(args.out, "RESULTS.md"), formatMarkdown(report));
-  console.log("\n" + formatText(report));
-  console.log(`\nwrote ${join(args.out, "results.json")} and RESULTS.md`);
+  writeReport(report, args.out);
   const failed = results.filter((r) => r.python.error !== undefined || r.typescript.error !== undefined);
   if (failed.length > 0) {
     console.error(`${failed.length} case(s) failed: ${failed.map((r) => r.id).join(", ")}`);
