@@ -116,29 +116,47 @@ export async function selectCell(page: Page, index: number): Promise<void> {
 /**
  * Waits, bounded, until no code cell is queued or running and the kernel is idle, continuously
  * for `settleMs` (a run-all queues the next cell a moment after the previous one ends).
+ * Fails early when nothing moves (no cell finishes, no output changes) for `stallMs`: tslab
+ * can stall under a burst of outputs (measured: 120 pipelined cells printing 4 lines each
+ * stopped at cell 77 with the kernel busy for good), and ten minutes of waiting tells nothing more.
  */
-export async function waitForCellsDone(page: Page, timeoutMs: number, settleMs = 1_500): Promise<void> {
+export async function waitForCellsDone(page: Page, timeoutMs: number, settleMs = 1_500, stallMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let quietSince: number | null = null;
+  let lastProgress = "";
+  let progressAt = Date.now();
   while (Date.now() < deadline) {
-    const busy = await page.evaluate(() => {
+    const state = await page.evaluate(() => {
       const panel = (globalThis as any).jupyterapp.shell.currentWidget;
       const kernelIdle = panel.sessionContext?.session?.kernel?.status === "idle";
-      const running = panel.content.widgets.some(
-        (c: any) =>
-          c.model.type === "code" &&
-          (c.model.executionState === "running" || /\*/.test(c.node.querySelector(".jp-InputPrompt")?.textContent ?? "")),
+      const code = panel.content.widgets.filter((c: any) => c.model.type === "code");
+      const running = code.some(
+        (c: any) => c.model.executionState === "running" || /\*/.test(c.node.querySelector(".jp-InputPrompt")?.textContent ?? ""),
       );
-      return running || !kernelIdle;
+      const done = code.filter((c: any) => c.model.executionCount !== null).length;
+      const outputs = code.reduce((n: number, c: any) => n + JSON.stringify(c.model.outputs.toJSON()).length, 0);
+      return { busy: running || !kernelIdle, progress: `${done}/${outputs}` };
     });
-    if (busy) quietSince = null;
+    if (state.progress !== lastProgress) {
+      lastProgress = state.progress;
+      progressAt = Date.now();
+    }
+    if (state.busy) quietSince = null;
     else if (quietSince === null) quietSince = Date.now();
     else if (Date.now() - quietSince >= settleMs) return;
+    if (state.busy && Date.now() - progressAt > stallMs) {
+      throw new Error(`${await describeStuck(page)}: no cell finished and no output changed for ${stallMs / 1000} s`);
+    }
     await page.waitForTimeout(POLL_MS);
   }
-  const reports = await readCells(page);
-  const stuck = reports.filter((c) => c.running).map((c) => c.index);
-  throw new Error(`Cells still running after ${timeoutMs / 1000} s: [${stuck.join(", ")}]`);
+  throw new Error(`${await describeStuck(page)} after ${timeoutMs / 1000} s`);
+}
+
+async function describeStuck(page: Page): Promise<string> {
+  const running = (await readCells(page)).filter((c) => c.running);
+  const first = running[0];
+  const where = first ? ` (first: cell ${first.index}, ${JSON.stringify(first.source.split("\n")[0])})` : "";
+  return `Cells still running: [${running.map((c) => c.index).join(", ")}]${where}`;
 }
 
 /**
