@@ -241,7 +241,9 @@ export function formatMarkdown(results: Results): string {
   return [
     "# concurrency-lab bench: the chapter's Python and the course's TypeScript, side by side",
     "",
-    `Written by \`make bench${results.quick ? " QUICK=1" : ""}\` on ${results.finishedAt}. ${header(results).split("\n").slice(1).join(" ")}`,
+    `Written by \`make bench${results.quick ? " QUICK=1" : ""}\` on ${results.finishedAt}: ${header(results).split("\n")[1] ?? ""}.`,
+    "",
+    header(results).split("\n")[2] ?? "",
     "",
     "Only ratios measured in the same run mean anything: the machine is shared and noisy.",
     "",
