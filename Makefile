@@ -70,7 +70,7 @@ serve: $(DIST_STAMP)
 
 ## Tests ----------------------------------------------------------------------
 
-check: $(NODE_STAMP)
+check: $(DIST_STAMP)
 	npm run --silent typecheck
 	npm run --silent lint
 
