@@ -91,9 +91,11 @@ export function barChart(data: readonly BarDatum[], options: BarChartOptions = {
   }
   const base = (data[baseIndex] as BarDatum).value;
   const max = Math.max(...data.map((d) => d.value));
+  // Counts (requests, tasks: no unit, whole numbers) print as "5", not "5.0"; a measured "2 s" keeps "2.00 s".
+  const counts = unit === undefined && data.every((d) => Number.isInteger(d.value));
   const annotations = data.map((d, i) => {
     const ratio = ratioText(style, d.value, base, i === baseIndex && data.length > 1);
-    const value = formatValue(d.value, unit, max);
+    const value = formatValue(d.value, unit, counts ? Math.max(100, max) : max);
     return ratio ? `${value} · ${ratio}` : value;
   });
   const ticks = niceTicks(0, max > 0 ? max : 1, 5);

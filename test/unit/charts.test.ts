@@ -190,3 +190,10 @@ test("large values are printed with thousands separators", () => {
   const chart = barChart([{ label: "threads", value: 3052713 }, { label: "processes", value: 2400000 }], { title: "Throughput", unit: "tasks/s" });
   assert.ok(texts(parseSvg(chart.svg)).some((t) => t.includes("3,052,713")), "expected 3,052,713 in the SVG");
 });
+
+test("bars of whole-number counts are labelled without decimals", () => {
+  const chart = barChart([{ label: "200", value: 15 }, { label: "403", value: 0 }], { title: "Answers", valueLabel: "requests", ratios: "none" });
+  const labels = texts(parseSvg(chart.svg));
+  assert.ok(labels.includes("15") && labels.includes("0"), `expected plain counts, got ${labels.join(" | ")}`);
+  assert.ok(!labels.includes("15.0"), "a count must not be printed as 15.0");
+});
