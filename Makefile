@@ -21,7 +21,7 @@ SRC := $(shell find src -name '*.ts' 2>/dev/null)
 LAB_PORT ?= 8888
 PORT ?= 8080
 
-.PHONY: lab test notebooks serve bench bench-venv benchtest setup build check unit nbcheck nbrun browser clean
+.PHONY: lab test notebooks serve bench bench-venv benchtest setup build check unit nbcheck nbrun browser compat clean
 
 ## Set-up ---------------------------------------------------------------------
 
@@ -94,7 +94,12 @@ browser: setup
 benchtest: $(DIST_STAMP) $(DATA) $(BENCH_STAMP)
 	node --import tsx --test --test-concurrency=1 test/bench/*.test.ts
 
-test: setup check unit nbcheck nbrun browser benchtest
+# The course server against the real httpbin (from PyPI, under gunicorn): same answers, and the
+# HTTP notebooks run clean with HTTPBIN_URL pointed at it.
+compat: setup $(BENCH_STAMP)
+	node --import tsx --test --test-concurrency=1 test/compat/*.test.ts
+
+test: setup check unit nbcheck nbrun browser benchtest compat
 
 ## The course, executed -------------------------------------------------------
 
