@@ -2,6 +2,7 @@
  * Helpers shared by the server tests: a real server on port 0 (both protocols), and
  * requests that always carry a timeout.
  */
+import { after, before } from "node:test";
 import { Agent, request } from "undici";
 import type { Dispatcher, FormData } from "undici";
 import { runServer } from "../../src/server/run.js";
@@ -21,6 +22,24 @@ export interface Reply {
 /** Start the in-process server pair on free loopback ports. */
 export function startTestServer(): Promise<RunningServer> {
   return runServer({ host: "127.0.0.1", port: 0, h2Port: 0 });
+}
+
+/**
+ * One server and one agent for a whole test file: started before its tests, closed after them.
+ * `use` receives both once they are up.
+ */
+export function useTestServer(use: (server: RunningServer, agent: Agent) => void): void {
+  let server: RunningServer | undefined;
+  let agent: Agent | undefined;
+  before(async () => {
+    server = await startTestServer();
+    agent = testAgent();
+    use(server, agent);
+  });
+  after(async () => {
+    await agent?.close();
+    await server?.close();
+  });
 }
 
 /** An agent with no connection limit, so concurrency is the server's to show. */

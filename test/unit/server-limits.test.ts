@@ -1,4 +1,4 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import diagnosticsChannel from "node:diagnostics_channel";
 import type { Socket } from "node:net";
@@ -8,19 +8,14 @@ import type { Agent, Dispatcher } from "undici";
 import { RateLimiter } from "../../src/server/rate-limit.js";
 import type { RunningServer } from "../../src/server/run.js";
 import { RATE_LIMIT_MESSAGE } from "../../src/index.js";
-import { assertObject, send, startTestServer, testAgent } from "./server-helpers.js";
+import { assertObject, send, testAgent, useTestServer } from "./server-helpers.js";
 
 let server: RunningServer;
 let agent: Agent;
 
-before(async () => {
-  server = await startTestServer();
-  agent = testAgent();
-});
-
-after(async () => {
-  await agent.close();
-  await server.close();
+useTestServer((s, a) => {
+  server = s;
+  agent = a;
 });
 
 /** Time one async call (ms). */

@@ -1,22 +1,17 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { FormData } from "undici";
 import type { Agent } from "undici";
 import { chooseStatus } from "../../src/server/httpbin.js";
 import type { RunningServer } from "../../src/server/run.js";
-import { assertObject, keysOf, send, startTestServer, testAgent } from "./server-helpers.js";
+import { assertObject, keysOf, send, useTestServer } from "./server-helpers.js";
 
 let server: RunningServer;
 let agent: Agent;
 
-before(async () => {
-  server = await startTestServer();
-  agent = testAgent();
-});
-
-after(async () => {
-  await agent.close();
-  await server.close();
+useTestServer((s, a) => {
+  server = s;
+  agent = a;
 });
 
 const BODY_KEYS = ["args", "data", "files", "form", "headers", "json", "origin", "url"];
