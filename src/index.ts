@@ -44,3 +44,5 @@ export { http2Agent } from "./h2-agent.js";
 export type { Http2AgentOptions } from "./h2-agent.js";
 export { traceConnections } from "./connections.js";
 export type { ConnectionTrace, TracedConnection, TracedRequest } from "./connections.js";
+export { claim, ClaimError, isStrict, machineLoad, setStrict } from "./show/claim.js";
+export type { ClaimOptions, MachineLoad } from "./show/claim.js";
