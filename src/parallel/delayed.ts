@@ -2,7 +2,7 @@
  * `delayed(fn)(...args)`: a call written down but not made, like joblib's `delayed`. It records
  * the function and its arguments; `Parallel(...)` makes the calls, in workers or in place.
  */
-import { describe } from "../timing.js";
+import { describeValue } from "../internal/describe.js";
 
 /** The mark of a delayed call. A `Symbol.for` key, so calls made by another copy of the library still count. */
 const DELAYED = Symbol.for("concurrency-lab.parallel.delayed");
@@ -39,7 +39,7 @@ export interface Delayed<R = unknown> {
  */
 export function delayed<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => Delayed<Awaited<R>> {
   if (typeof fn !== "function") {
-    throw new TypeError(`Expected fn to be a function, got ${describe(fn)}`);
+    throw new TypeError(`Expected fn to be a function, got ${describeValue(fn)}`);
   }
   return (...args: A) => ({ [DELAYED]: true, fn, args }) as unknown as Delayed<Awaited<R>>;
 }

@@ -14,7 +14,7 @@
  * Results land in their input slots as batches finish, whatever the finishing order.
  */
 import { performance } from "node:perf_hooks";
-import { progressBar, type ProgressBar } from "../progress.js";
+import { progressBar, type ProgressBar } from "../show/progress.js";
 import { AutoBatcher } from "./batching.js";
 import type { Delayed } from "./delayed.js";
 import { ParallelTaskError, abortReason } from "./errors.js";

@@ -3,8 +3,8 @@
  * `TypeError` that says what was expected.
  */
 import { availableParallelism } from "node:os";
-import type { ProgressBarOptions } from "../progress.js";
-import { describe } from "../timing.js";
+import type { ProgressBarOptions } from "../show/progress.js";
+import { describeValue } from "../internal/describe.js";
 
 /** Which kind of workers `Parallel` prefers: `"threads"` (worker threads) or `"processes"` (child processes). */
 export type Prefer = "threads" | "processes";
@@ -77,7 +77,7 @@ const KNOWN = new Set(["nJobs", "prefer", "verbose", "batchSize", "progress", "s
 const RENAMED: Record<string, string> = { n_jobs: "nJobs", batch_size: "batchSize", backend: "prefer" };
 
 function show(value: unknown): string {
-  return typeof value === "number" ? String(value) : describe(value);
+  return typeof value === "number" ? String(value) : describeValue(value);
 }
 
 /** The number of CPU cores Node can use (what `nJobs: -1` means). */

@@ -8,7 +8,7 @@ import { resolveOptions, type BackendName, type ParallelOptions, type ResolvedOp
 import { getPool } from "./registry.js";
 import { toFnRef } from "./shipping.js";
 import type { FnRef } from "./wire.js";
-import { describe } from "../timing.js";
+import { describeValue } from "../internal/describe.js";
 
 /**
  * What `Parallel(options)` returns: call it with delayed calls to run them.
@@ -44,12 +44,12 @@ export interface ParallelRunner {
 
 function toItems(items: unknown): Delayed[] {
   if (items === null || items === undefined || typeof (items as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== "function" || typeof items === "string") {
-    throw new TypeError(`Expected items to be an array or iterable of delayed(fn)(...args) calls, got ${describe(items)}`);
+    throw new TypeError(`Expected items to be an array or iterable of delayed(fn)(...args) calls, got ${describeValue(items)}`);
   }
   const list = Array.isArray(items) ? (items as unknown[]) : [...(items as Iterable<unknown>)];
   for (let i = 0; i < list.length; i++) {
     if (!isDelayed(list[i])) {
-      throw new TypeError(`Expected item ${i} to be a delayed call such as delayed(fn)(x), got ${describe(list[i])}`);
+      throw new TypeError(`Expected item ${i} to be a delayed call such as delayed(fn)(x), got ${describeValue(list[i])}`);
     }
   }
   return list as Delayed[];
@@ -88,7 +88,7 @@ function makeRunner(options: ResolvedOptions, batcher: AutoBatcher | undefined, 
     toString: { value: () => label },
     scope: {
       value: async <R>(body: (parallel: ParallelRunner) => R | PromiseLike<R>): Promise<Awaited<R>> => {
-        if (typeof body !== "function") throw new TypeError(`Expected body to be a function, got ${describe(body)}`);
+        if (typeof body !== "function") throw new TypeError(`Expected body to be a function, got ${describeValue(body)}`);
         if (options.nJobs > 1) await getPool(options.prefer, options.nJobs).ready();
         let active = true;
         const scoped = makeRunner(options, new AutoBatcher(), () => active);

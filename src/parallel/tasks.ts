@@ -7,7 +7,7 @@
  * This module must stay importable inside a worker: no top-level await, nothing heavy at load
  * time (undici is imported on the first `loadUrl` only).
  */
-import { describe } from "../timing.js";
+import { describeValue } from "../internal/describe.js";
 
 /** The property that marks a library task; its value is the task's registry name. */
 export const TASK_NAME: unique symbol = Symbol.for("concurrency-lab.parallel.task") as never;
@@ -32,7 +32,7 @@ export function taskNameOf(fn: unknown): string | undefined {
  * @throws TypeError when `x` is not a number.
  */
 export const sqrt = markTask("sqrt", function sqrt(x: number): number {
-  if (typeof x !== "number") throw new TypeError(`Expected x to be a number, got ${describe(x)}`);
+  if (typeof x !== "number") throw new TypeError(`Expected x to be a number, got ${describeValue(x)}`);
   return Math.sqrt(x);
 });
 
@@ -45,7 +45,7 @@ export const sqrt = markTask("sqrt", function sqrt(x: number): number {
  */
 export const sleep = markTask("sleep", function sleep(seconds: number): null {
   if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
-    throw new TypeError(`Expected seconds to be a finite number ≥ 0, got ${describe(seconds)}`);
+    throw new TypeError(`Expected seconds to be a finite number ≥ 0, got ${describeValue(seconds)}`);
   }
   // A fresh cell nobody will ever notify: the wait always runs to its timeout.
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, seconds * 1000);
@@ -58,9 +58,9 @@ export const sleep = markTask("sleep", function sleep(seconds: number): null {
  * @throws TypeError when `n` is not an integer or `items` is not iterable.
  */
 export const nlargest = markTask("nlargest", function nlargest<T extends number | string | bigint>(n: number, items: Iterable<T>): T[] {
-  if (!Number.isInteger(n)) throw new TypeError(`Expected n to be an integer, got ${describe(n)}`);
+  if (!Number.isInteger(n)) throw new TypeError(`Expected n to be an integer, got ${describeValue(n)}`);
   if (items === null || typeof (items as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== "function") {
-    throw new TypeError(`Expected items to be iterable, got ${describe(items)}`);
+    throw new TypeError(`Expected items to be iterable, got ${describeValue(items)}`);
   }
   if (n <= 0) return [];
   // Array#sort is stable, so equal items stay in input order (as sorted(..., reverse=True) does).
@@ -72,7 +72,7 @@ export const nlargest = markTask("nlargest", function nlargest<T extends number 
  * @throws TypeError when `s` is not a string.
  */
 export const lower = markTask("lower", function lower(s: string): string {
-  if (typeof s !== "string") throw new TypeError(`Expected s to be a string, got ${describe(s)}`);
+  if (typeof s !== "string") throw new TypeError(`Expected s to be a string, got ${describeValue(s)}`);
   return s.toLowerCase();
 });
 
@@ -83,7 +83,7 @@ export const lower = markTask("lower", function lower(s: string): string {
  */
 export const fib = markTask("fib", function fib(n: number): number {
   if (!Number.isInteger(n) || n < 0 || n > 78) {
-    throw new TypeError(`Expected n to be an integer from 0 to 78, got ${describe(n)}`);
+    throw new TypeError(`Expected n to be an integer from 0 to 78, got ${describeValue(n)}`);
   }
   const go = (k: number): number => (k < 2 ? k : go(k - 1) + go(k - 2));
   return go(n);
@@ -129,14 +129,14 @@ export const loadUrl = markTask("loadUrl", async function loadUrl(url: string, o
   try {
     parsed = new URL(url);
   } catch {
-    throw new TypeError(`Expected url to be an absolute http(s) URL, got ${describe(url)}`);
+    throw new TypeError(`Expected url to be an absolute http(s) URL, got ${describeValue(url)}`);
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new TypeError(`Expected url to be an absolute http(s) URL, got ${describe(url)}`);
+    throw new TypeError(`Expected url to be an absolute http(s) URL, got ${describeValue(url)}`);
   }
   const timeoutMs = options.timeoutMs ?? 10_000;
   if (typeof timeoutMs !== "number" || !(timeoutMs > 0)) {
-    throw new TypeError(`Expected timeoutMs to be a number > 0, got ${describe(timeoutMs)}`);
+    throw new TypeError(`Expected timeoutMs to be a number > 0, got ${describeValue(timeoutMs)}`);
   }
   const { request } = await import("undici");
   const dispatcher = await agentFor(options.ca);

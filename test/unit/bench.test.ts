@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { bench, benchSync, compare, comparisonOf, describeSpeedup } from "../../src/index.js";
+import { bench, benchSync, compare, describeSpeedup } from "../../src/index.js";
+import { comparisonOf } from "../../src/testing.js";
 import type { ComparisonRow } from "../../src/index.js";
 
 const row = (name: string, median: number, speedup: number): ComparisonRow =>

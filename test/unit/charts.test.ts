@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { barChart, comparisonChart, lineChart, timelineChart, heartbeatChart, comparisonOf } from "../../src/index.js";
+import { barChart, comparisonChart, lineChart, timelineChart, heartbeatChart } from "../../src/index.js";
+import { comparisonOf } from "../../src/testing.js";
 import type { Span, ComparisonRow } from "../../src/index.js";
 
 interface Element { tag: string; attrs: Record<string, string>; text: string; children: Element[] }

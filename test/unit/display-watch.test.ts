@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createRecordingTarget, progressBar, watchDisplay } from "../../src/index.js";
+import { progressBar, watchDisplay } from "../../src/index.js";
+import { createRecordingTarget } from "../../src/testing.js";
 
 test("watchDisplay passes every output through to the wrapped target", () => {
   const recorder = createRecordingTarget();

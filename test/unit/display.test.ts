@@ -6,9 +6,9 @@ import {
   setDisplayTarget,
   getDisplayTarget,
   isKernel,
-  createRecordingTarget,
   createTextTarget,
 } from "../../src/index.js";
+import { createRecordingTarget } from "../../src/testing.js";
 
 const chart = { text: "a ▇▇▇ 1", svg: '<svg xmlns="http://www.w3.org/2000/svg"/>' };
 

@@ -6,7 +6,7 @@ import { setTimeout as wait } from "node:timers/promises";
 import {
   Parallel, ParallelTaskError, closePools, delayed, fib, loadUrl, lower, nlargest, sleep, sqrt, withParallel,
 } from "../../src/parallel/index.js";
-import { createRecordingTarget } from "../../src/display.js";
+import { createRecordingTarget } from "../../src/show/display.js";
 
 test.after(() => closePools());
 

@@ -8,8 +8,8 @@ import {
   formatProgress,
   formatBar,
   formatInterval,
-  createRecordingTarget,
 } from "../../src/index.js";
+import { createRecordingTarget } from "../../src/testing.js";
 
 /** A clock the test moves by hand. */
 function fakeClock(start = 0): { now: () => number; advance: (ms: number) => void } {

@@ -8,7 +8,7 @@
  *     watch.last()   // "Diamonds: 100%|██████████| 53940/53940 [00:00<00:00, 110143.05it/s]"
  */
 import { getDisplayTarget, type DisplayTarget } from "./display.js";
-import { describe } from "./timing.js";
+import { describeValue } from "../internal/describe.js";
 
 /** What {@link watchDisplay} returns: a {@link DisplayTarget} that also keeps the latest text of its live outputs. */
 export interface WatchedTarget extends DisplayTarget {
@@ -29,7 +29,7 @@ export interface WatchedTarget extends DisplayTarget {
  */
 export function watchDisplay(target: DisplayTarget = getDisplayTarget()): WatchedTarget {
   if (typeof target !== "object" || target === null || typeof target.send !== "function" || typeof target.live !== "function") {
-    throw new TypeError(`Expected target to be a DisplayTarget (mode, send, live), got ${describe(target)}`);
+    throw new TypeError(`Expected target to be a DisplayTarget (mode, send, live), got ${describeValue(target)}`);
   }
   const lastTexts: string[] = [];
   return {

@@ -2,7 +2,7 @@
  * Descriptive statistics of timing samples (milliseconds, usually). Pure functions over arrays
  * of finite numbers; the input is never modified.
  */
-import { describe } from "./timing.js";
+import { describeValue } from "../internal/describe.js";
 
 /** What {@link summarize} returns. */
 export interface Summary {
@@ -22,14 +22,14 @@ export interface Summary {
 
 function checkSamples(samples: readonly number[], name = "samples"): void {
   if (!Array.isArray(samples)) {
-    throw new TypeError(`Expected ${name} to be an array of numbers, got ${describe(samples)}`);
+    throw new TypeError(`Expected ${name} to be an array of numbers, got ${describeValue(samples)}`);
   }
   if (samples.length === 0) {
     throw new RangeError(`Expected ${name} to hold at least one number, got an empty array`);
   }
   const bad = samples.findIndex((x) => typeof x !== "number" || !Number.isFinite(x));
   if (bad !== -1) {
-    throw new TypeError(`Expected ${name} to hold finite numbers, got ${describe(samples[bad])} at index ${bad}`);
+    throw new TypeError(`Expected ${name} to hold finite numbers, got ${describeValue(samples[bad])} at index ${bad}`);
   }
 }
 
@@ -44,7 +44,7 @@ function sorted(samples: readonly number[]): number[] {
 export function quantile(samples: readonly number[], q: number): number {
   checkSamples(samples);
   if (!(typeof q === "number" && q >= 0 && q <= 1)) {
-    throw new RangeError(`Expected q to be a number from 0 to 1, got ${describe(q)}`);
+    throw new RangeError(`Expected q to be a number from 0 to 1, got ${describeValue(q)}`);
   }
   const xs = sorted(samples);
   const pos = (xs.length - 1) * q;

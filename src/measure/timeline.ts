@@ -1,6 +1,6 @@
 /**
  * Timelines of concurrent work: spans (label, lane, start, end) recorded while the work runs,
- * drawn later as a Gantt chart by `timelineChart` (charts/timeline.ts).
+ * drawn later as a Gantt chart by `timelineChart` (show/charts/timeline.ts).
  *
  *     lane      0 s        1 s        2 s        3 s
  *     slot 1    [req 1 ][req 6 ][req 11]            ← Semaphore(5): three waves
@@ -9,7 +9,7 @@
  * Times are milliseconds since the recorder's origin (`performance.now()` when it was made).
  */
 import { performance } from "node:perf_hooks";
-import { describe } from "./timing.js";
+import { describeValue } from "../internal/describe.js";
 
 /** One piece of work on a timeline. */
 export interface Span {
@@ -52,7 +52,7 @@ function laneName(lane: string | number | undefined, label: string): string {
   if (lane === undefined) return label;
   if (typeof lane === "number") return String(lane);
   if (typeof lane === "string") return lane;
-  throw new TypeError(`Expected lane to be a string, a number or undefined, got ${describe(lane)}`);
+  throw new TypeError(`Expected lane to be a string, a number or undefined, got ${describeValue(lane)}`);
 }
 
 /**
@@ -71,16 +71,16 @@ function laneName(lane: string | number | undefined, label: string): string {
 export function createTimeline(options: TimelineOptions = {}): TimelineRecorder {
   const clock = options.now ?? (() => performance.now());
   if (typeof clock !== "function") {
-    throw new TypeError(`Expected now to be a function, got ${describe(clock)}`);
+    throw new TypeError(`Expected now to be a function, got ${describeValue(clock)}`);
   }
   let origin = clock();
   const spans: Span[] = [];
   const now = (): number => clock() - origin;
 
   const add = (label: string, lane: string | number, start: number, end: number, failed = false): Span => {
-    if (typeof label !== "string") throw new TypeError(`Expected label to be a string, got ${describe(label)}`);
+    if (typeof label !== "string") throw new TypeError(`Expected label to be a string, got ${describeValue(label)}`);
     if (!(Number.isFinite(start) && Number.isFinite(end) && end >= start)) {
-      throw new RangeError(`Expected start and end to be finite with end ≥ start, got ${describe(start)} and ${describe(end)}`);
+      throw new RangeError(`Expected start and end to be finite with end ≥ start, got ${describeValue(start)} and ${describeValue(end)}`);
     }
     const span: Span = { label, lane: laneName(lane, label), start, end, failed };
     spans.push(span);
@@ -92,7 +92,7 @@ export function createTimeline(options: TimelineOptions = {}): TimelineRecorder 
     now,
     add,
     async span<T>(label: string, lane: string | number | undefined, fn: () => T | PromiseLike<T>): Promise<Awaited<T>> {
-      if (typeof fn !== "function") throw new TypeError(`Expected fn to be a function, got ${describe(fn)}`);
+      if (typeof fn !== "function") throw new TypeError(`Expected fn to be a function, got ${describeValue(fn)}`);
       const name = laneName(lane, label);
       const start = now();
       try {

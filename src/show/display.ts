@@ -9,7 +9,7 @@
  */
 import { createRequire } from "node:module";
 import { sep } from "node:path";
-import { describe } from "./timing.js";
+import { describeValue } from "../internal/describe.js";
 
 /** Where outputs go: `"kernel"` for tslab's rich display, `"text"` for plain printing. */
 export type DisplayMode = "kernel" | "text";
@@ -124,7 +124,7 @@ function createKernelTarget(tslab: TslabPublic): DisplayTarget {
 export function createTextTarget(options: TextTargetOptions = {}): DisplayTarget {
   const write = options.write ?? ((line: string) => void process.stdout.write(line + "\n"));
   if (typeof write !== "function") {
-    throw new TypeError(`Expected write to be a function, got ${describe(write)}`);
+    throw new TypeError(`Expected write to be a function, got ${describeValue(write)}`);
   }
   return {
     mode: "text",
@@ -148,7 +148,7 @@ export function createTextTarget(options: TextTargetOptions = {}): DisplayTarget
  */
 export function createRecordingTarget(mode: DisplayMode = "kernel"): RecordingTarget {
   if (mode !== "kernel" && mode !== "text") {
-    throw new TypeError(`Expected mode to be "kernel" or "text", got ${describe(mode)}`);
+    throw new TypeError(`Expected mode to be "kernel" or "text", got ${describeValue(mode)}`);
   }
   const outputs: RecordedOutput[] = [];
   let nextLiveId = 0;
@@ -193,7 +193,7 @@ export function getDisplayTarget(): DisplayTarget {
  */
 export function setDisplayTarget(target: DisplayTarget | undefined): DisplayTarget | undefined {
   if (target !== undefined && (typeof target !== "object" || typeof target.send !== "function" || typeof target.live !== "function")) {
-    throw new TypeError(`Expected target to be a DisplayTarget (mode, send, live) or undefined, got ${describe(target)}`);
+    throw new TypeError(`Expected target to be a DisplayTarget (mode, send, live) or undefined, got ${describeValue(target)}`);
   }
   const previous = current;
   current = target;
@@ -218,7 +218,7 @@ export function show(chart: Showable | string): void {
     return;
   }
   if (typeof chart !== "object" || chart === null || typeof chart.svg !== "string" || typeof chart.text !== "string") {
-    throw new TypeError(`Expected chart to be a chart (with .text and .svg) or a string, got ${describe(chart)}`);
+    throw new TypeError(`Expected chart to be a chart (with .text and .svg) or a string, got ${describeValue(chart)}`);
   }
   const target = getDisplayTarget();
   if (target.mode === "kernel") target.send("image/svg+xml", chart.svg);
@@ -231,7 +231,7 @@ export function show(chart: Showable | string): void {
  */
 export function showText(text: string): void {
   if (typeof text !== "string") {
-    throw new TypeError(`Expected text to be a string, got ${describe(text)}`);
+    throw new TypeError(`Expected text to be a string, got ${describeValue(text)}`);
   }
   getDisplayTarget().send("text/plain", text);
 }

@@ -7,7 +7,7 @@
  *            0                 1 s                  2 s
  */
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
-import { describe } from "./timing.js";
+import { describeValue } from "../internal/describe.js";
 
 /** Options of {@link probeEventLoop}. */
 export interface LoopProbeOptions {
@@ -62,14 +62,14 @@ export interface LoopProbeResult<T> {
  *   show(heartbeatChart(blocked, { title: "A blocking call stops the heartbeat" }));
  */
 export async function probeEventLoop<T>(fn: () => T | PromiseLike<T>, options: LoopProbeOptions = {}): Promise<LoopProbeResult<Awaited<T>>> {
-  if (typeof fn !== "function") throw new TypeError(`Expected fn to be a function, got ${describe(fn)}`);
+  if (typeof fn !== "function") throw new TypeError(`Expected fn to be a function, got ${describeValue(fn)}`);
   const intervalMs = options.intervalMs ?? 10;
   const resolutionMs = options.resolutionMs ?? 10;
   if (!(Number.isFinite(intervalMs) && intervalMs >= 1)) {
-    throw new RangeError(`Expected intervalMs to be a number ≥ 1, got ${describe(intervalMs)}`);
+    throw new RangeError(`Expected intervalMs to be a number ≥ 1, got ${describeValue(intervalMs)}`);
   }
   if (!(Number.isInteger(resolutionMs) && resolutionMs >= 1)) {
-    throw new RangeError(`Expected resolutionMs to be a positive integer, got ${describe(resolutionMs)}`);
+    throw new RangeError(`Expected resolutionMs to be a positive integer, got ${describeValue(resolutionMs)}`);
   }
   const histogram = monitorEventLoopDelay({ resolution: resolutionMs });
   // The histogram records the time between two turns of its own timer, so it needs one turn

@@ -1,76 +1,10 @@
 /**
- * Timing one call of a function: the value it returned and how long it took.
- *
- * Code timed from a notebook must live in the library or in the same cell as the
- * timing call: tslab reaches names from earlier cells through a Proxy, which makes
- * hot loops over them many times slower (see KERNEL-NOTES.md). Pass the function
- * to time as an argument, written in the cell that times it.
+ * Benchmarks: run a function several times and summarise the samples (min, median, max, mean),
+ * and compare named variants of the same work against a baseline.
  */
 import { performance } from "node:perf_hooks";
-
-/** What {@link timeIt} returns: the function's value and the wall time it took. */
-export interface Timed<T> {
-  /** The value the function returned (awaited, if it returned a promise). */
-  readonly value: T;
-  /** Wall-clock milliseconds from the call to the settled result (`performance.now()`). */
-  readonly ms: number;
-}
-
-/**
- * Run `fn` once and measure its wall time with `performance.now()`.
- * Works for sync and async functions alike: a promise is awaited before the clock stops.
- *
- * @example
- *   const { value, ms } = await timeIt(() => fib(30));
- *   const { ms: slept } = await timeIt(() => sleepAsync(100));
- * @throws TypeError when `fn` is not a function; whatever `fn` throws is re-thrown unchanged.
- */
-export async function timeIt<T>(fn: () => T | PromiseLike<T>): Promise<Timed<Awaited<T>>> {
-  if (typeof fn !== "function") {
-    throw new TypeError(`Expected fn to be a function, got ${describe(fn)}`);
-  }
-  const start = performance.now();
-  const value = await fn();
-  return { value: value as Awaited<T>, ms: performance.now() - start };
-}
-
-/**
- * Run a synchronous `fn` once and measure its wall time, without any `await`
- * (so nothing else on the event loop runs in between).
- *
- * @throws TypeError when `fn` is not a function.
- */
-export function timeSync<T>(fn: () => T): Timed<T> {
-  if (typeof fn !== "function") {
-    throw new TypeError(`Expected fn to be a function, got ${describe(fn)}`);
-  }
-  const start = performance.now();
-  const value = fn();
-  return { value, ms: performance.now() - start };
-}
-
-/** Format milliseconds for people: `850 ms`, `2.01 s`, `1 min 05 s`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) {
-    throw new RangeError(`Expected ms to be a finite number ≥ 0, got ${String(ms)}`);
-  }
-  if (ms < 1) return `${ms.toFixed(3)} ms`;
-  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(2)} s`;
-  const min = Math.floor(s / 60);
-  return `${min} min ${String(Math.round(s - min * 60)).padStart(2, "0")} s`;
-}
-
-/** A short description of a value for error messages: its type, and its value when small. */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "function") return `function ${value.name || "(anonymous)"}`;
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
-  if (typeof value === "object") return Array.isArray(value) ? `array(${value.length})` : "object";
-  return `${typeof value} ${String(value)}`;
-}
-
+import { describeValue } from "../internal/describe.js";
+import { formatDuration } from "./time.js";
 /** Options of {@link bench}, {@link benchSync} and {@link compare}. */
 export interface BenchOptions {
   /** Timed runs. Default `5` for {@link bench}/{@link benchSync}, `1` for {@link compare} (its variants usually take seconds). */
@@ -97,18 +31,18 @@ export interface BenchResult<T> {
 
 function checkBench(fn: unknown, options: BenchOptions, defaults: Required<BenchOptions>): Required<BenchOptions> {
   if (typeof fn !== "function") {
-    throw new TypeError(`Expected fn to be a function, got ${describe(fn)}`);
+    throw new TypeError(`Expected fn to be a function, got ${describeValue(fn)}`);
   }
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`Expected options to be an object, got ${describe(options)}`);
+    throw new TypeError(`Expected options to be an object, got ${describeValue(options)}`);
   }
   const runs = options.runs ?? defaults.runs;
   const warmup = options.warmup ?? defaults.warmup;
   if (!(Number.isInteger(runs) && runs >= 1)) {
-    throw new RangeError(`Expected runs to be a positive integer, got ${describe(runs)}`);
+    throw new RangeError(`Expected runs to be a positive integer, got ${describeValue(runs)}`);
   }
   if (!(Number.isInteger(warmup) && warmup >= 0)) {
-    throw new RangeError(`Expected warmup to be an integer ≥ 0, got ${describe(warmup)}`);
+    throw new RangeError(`Expected warmup to be an integer ≥ 0, got ${describeValue(warmup)}`);
   }
   return { runs, warmup };
 }
@@ -199,7 +133,7 @@ function formatShort(ms: number): string {
 /** `5.0× faster`, `2.0× slower` or `about as fast` (within 5%), for a speed-up factor. */
 export function describeSpeedup(speedup: number): string {
   if (!(Number.isFinite(speedup) && speedup > 0)) {
-    throw new RangeError(`Expected speedup to be a finite number > 0, got ${describe(speedup)}`);
+    throw new RangeError(`Expected speedup to be a finite number > 0, got ${describeValue(speedup)}`);
   }
   if (speedup >= 0.95 && speedup <= 1.05) return "about as fast";
   return speedup > 1 ? `${speedup.toFixed(1)}× faster` : `${(1 / speedup).toFixed(1)}× slower`;
@@ -227,7 +161,7 @@ export async function compare(
   options: CompareOptions = {},
 ): Promise<Comparison> {
   if (typeof variants !== "object" || variants === null) {
-    throw new TypeError(`Expected variants to be an object of named functions, got ${describe(variants)}`);
+    throw new TypeError(`Expected variants to be an object of named functions, got ${describeValue(variants)}`);
   }
   const names = Object.keys(variants);
   if (names.length === 0) {
@@ -235,12 +169,12 @@ export async function compare(
   }
   for (const name of names) {
     if (typeof variants[name] !== "function") {
-      throw new TypeError(`Expected variant ${JSON.stringify(name)} to be a function, got ${describe(variants[name])}`);
+      throw new TypeError(`Expected variant ${JSON.stringify(name)} to be a function, got ${describeValue(variants[name])}`);
     }
   }
   const baseline = options.baseline ?? (names[0] as string);
   if (!names.includes(baseline)) {
-    throw new RangeError(`Expected baseline to be one of ${names.map((n) => JSON.stringify(n)).join(", ")}, got ${describe(baseline)}`);
+    throw new RangeError(`Expected baseline to be one of ${names.map((n) => JSON.stringify(n)).join(", ")}, got ${describeValue(baseline)}`);
   }
   const benchOptions = { runs: options.runs ?? 1, warmup: options.warmup ?? 0 };
   const results: Array<[string, BenchResult<unknown>]> = [];

@@ -5,7 +5,7 @@
  */
 import { createSecureContext, rootCertificates } from "node:tls";
 import { Agent } from "undici";
-import { serverInfo } from "./start.js";
+import { serverInfo } from "../server/start.js";
 
 /** Options for {@link courseAgent}; every field has a default. */
 export interface CourseAgentOptions {

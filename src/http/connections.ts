@@ -12,7 +12,7 @@
  */
 import diagnosticsChannel from "node:diagnostics_channel";
 import { performance } from "node:perf_hooks";
-import { describe } from "./timing.js";
+import { describeValue } from "../internal/describe.js";
 
 /** One connection undici opened (or first used) while tracing. */
 export interface TracedConnection {
@@ -86,7 +86,7 @@ function originOf(params: ConnectedMessage["connectParams"]): string {
  * @throws TypeError when `fn` is not a function; whatever `fn` throws is re-thrown after the listeners are removed.
  */
 export async function traceConnections<T>(fn: () => T | PromiseLike<T>): Promise<ConnectionTrace<Awaited<T>>> {
-  if (typeof fn !== "function") throw new TypeError(`Expected fn to be a function, got ${describe(fn)}`);
+  if (typeof fn !== "function") throw new TypeError(`Expected fn to be a function, got ${describeValue(fn)}`);
   const origin = performance.now();
   const connections: TracedConnection[] = [];
   const requests: TracedRequest[] = [];

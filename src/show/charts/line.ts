@@ -6,7 +6,7 @@
 import * as asciichart from "asciichart";
 import { type Chart, makeChart } from "./chart.js";
 import { FONT, GRID, INK, attrs, axisCaption, colorAt, escapeXml, formatTick, niceTicks, num, svgDocument, text } from "./svg.js";
-import { describe } from "../timing.js";
+import { describeValue } from "../../internal/describe.js";
 
 /** One named line. */
 export interface LineSeries {
@@ -43,10 +43,10 @@ function toSeries(input: readonly number[] | LineSeries | readonly LineSeries[])
   const list = (Array.isArray(input) ? input : [input]) as LineSeries[];
   list.forEach((s, i) => {
     if (typeof s !== "object" || s === null || !Array.isArray(s.values) || s.values.length === 0) {
-      throw new TypeError(`Expected series ${i} to be { name, values: number[] } with at least one value, got ${describe(s)}`);
+      throw new TypeError(`Expected series ${i} to be { name, values: number[] } with at least one value, got ${describeValue(s)}`);
     }
     const bad = s.values.findIndex((v) => !Number.isFinite(v));
-    if (bad !== -1) throw new TypeError(`Expected series ${i} to hold finite numbers, got ${describe(s.values[bad])} at index ${bad}`);
+    if (bad !== -1) throw new TypeError(`Expected series ${i} to hold finite numbers, got ${describeValue(s.values[bad])} at index ${bad}`);
   });
   return list;
 }
@@ -78,12 +78,12 @@ export function lineChart(input: readonly number[] | LineSeries | readonly LineS
   const height = options.height ?? 10;
   const textWidth = options.textWidth ?? 60;
   const width = options.width ?? 760;
-  if (!(Number.isInteger(height) && height >= 2)) throw new RangeError(`Expected height to be an integer ≥ 2, got ${describe(height)}`);
-  if (!(Number.isInteger(textWidth) && textWidth >= 2)) throw new RangeError(`Expected textWidth to be an integer ≥ 2, got ${describe(textWidth)}`);
+  if (!(Number.isInteger(height) && height >= 2)) throw new RangeError(`Expected height to be an integer ≥ 2, got ${describeValue(height)}`);
+  if (!(Number.isInteger(textWidth) && textWidth >= 2)) throw new RangeError(`Expected textWidth to be an integer ≥ 2, got ${describeValue(textWidth)}`);
   const longest = Math.max(...series.map((s) => s.values.length));
   const xs = options.x ?? Array.from({ length: longest }, (_, i) => i);
   if (xs.length < longest || xs.some((v) => !Number.isFinite(v))) {
-    throw new RangeError(`Expected x to hold ${longest} finite numbers (one per value), got ${describe(options.x)}`);
+    throw new RangeError(`Expected x to hold ${longest} finite numbers (one per value), got ${describeValue(options.x)}`);
   }
   const xCaption = axisCaption(options.xLabel ?? "x", options.xUnit);
   const yCaption = axisCaption(options.yLabel ?? "y", options.yUnit);

@@ -44,7 +44,7 @@ export class DataError extends Error {
 
 /** Where the diamonds CSV is looked for when no path is given. */
 export function defaultDiamondsPath(): string {
-  return process.env.DIAMONDS_CSV ?? fileURLToPath(new URL("../data/diamonds.csv", import.meta.url));
+  return process.env.DIAMONDS_CSV ?? fileURLToPath(new URL("../../data/diamonds.csv", import.meta.url));
 }
 
 /**

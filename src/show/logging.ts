@@ -7,7 +7,7 @@
  * Python's `%`-style message arguments work too: `logger.info("total time %s seconds", t)`.
  * Lines go to stdout (`console.log`), never stderr, so a notebook cell stays clean.
  */
-import { describe } from "./timing.js";
+import { describeValue } from "../internal/describe.js";
 
 /** Python's logging levels, lowest first. */
 export type LogLevel = "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL";
@@ -53,7 +53,7 @@ const two = (n: number): string => String(n).padStart(2, "0");
  */
 export function formatAsctime(date: Date): string {
   if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
-    throw new TypeError(`Expected a valid Date, got ${describe(date)}`);
+    throw new TypeError(`Expected a valid Date, got ${describeValue(date)}`);
   }
   const day = `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}`;
   const time = `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
@@ -81,7 +81,7 @@ export function formatLogMessage(message: string, args: readonly unknown[]): str
     const value = args[used++];
     if (kind === "s") return String(value);
     if (kind === "r") return repr(value);
-    if (typeof value !== "number") throw new TypeError(`Expected a number for ${whole}, got ${describe(value)}`);
+    if (typeof value !== "number") throw new TypeError(`Expected a number for ${whole}, got ${describeValue(value)}`);
     if (kind === "d") return String(Math.trunc(value));
     return value.toFixed(digits === undefined ? 6 : Number(digits));
   });
@@ -102,9 +102,9 @@ export function formatLogMessage(message: string, args: readonly unknown[]): str
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? "INFO";
-  if (!LEVELS.includes(level)) throw new TypeError(`Expected level to be one of ${LEVELS.join(", ")}, got ${describe(level)}`);
+  if (!LEVELS.includes(level)) throw new TypeError(`Expected level to be one of ${LEVELS.join(", ")}, got ${describeValue(level)}`);
   const format = options.format ?? CHAPTER_LOG_FORMAT;
-  if (typeof format !== "string") throw new TypeError(`Expected format to be a string, got ${describe(format)}`);
+  if (typeof format !== "string") throw new TypeError(`Expected format to be a string, got ${describeValue(format)}`);
   const name = options.name ?? "root";
   const now = options.now ?? (() => new Date());
   const write = options.write ?? ((line: string) => console.log(line));

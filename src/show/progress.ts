@@ -19,7 +19,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { getDisplayTarget, type DisplayTarget, type LiveOutput } from "./display.js";
-import { describe } from "./timing.js";
+import { describeValue } from "../internal/describe.js";
 
 /** Options of {@link progressBar} and {@link track}. */
 export interface ProgressBarOptions {
@@ -128,21 +128,21 @@ export function formatProgress(state: ProgressState): string {
 
 function checkOptions(options: ProgressBarOptions): void {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`Expected options to be an object, got ${describe(options)}`);
+    throw new TypeError(`Expected options to be an object, got ${describeValue(options)}`);
   }
   const { total, minIntervalMs, width, desc, unit, now } = options;
   if (total !== undefined && !(Number.isInteger(total) && total >= 0)) {
-    throw new RangeError(`Expected total to be an integer ≥ 0 or undefined, got ${describe(total)}`);
+    throw new RangeError(`Expected total to be an integer ≥ 0 or undefined, got ${describeValue(total)}`);
   }
   if (minIntervalMs !== undefined && !(Number.isFinite(minIntervalMs) && minIntervalMs >= 0)) {
-    throw new RangeError(`Expected minIntervalMs to be a finite number ≥ 0, got ${describe(minIntervalMs)}`);
+    throw new RangeError(`Expected minIntervalMs to be a finite number ≥ 0, got ${describeValue(minIntervalMs)}`);
   }
   if (width !== undefined && !(Number.isInteger(width) && width >= 1)) {
-    throw new RangeError(`Expected width to be a positive integer, got ${describe(width)}`);
+    throw new RangeError(`Expected width to be a positive integer, got ${describeValue(width)}`);
   }
-  if (desc !== undefined && typeof desc !== "string") throw new TypeError(`Expected desc to be a string, got ${describe(desc)}`);
-  if (unit !== undefined && typeof unit !== "string") throw new TypeError(`Expected unit to be a string, got ${describe(unit)}`);
-  if (now !== undefined && typeof now !== "function") throw new TypeError(`Expected now to be a function, got ${describe(now)}`);
+  if (desc !== undefined && typeof desc !== "string") throw new TypeError(`Expected desc to be a string, got ${describeValue(desc)}`);
+  if (unit !== undefined && typeof unit !== "string") throw new TypeError(`Expected unit to be a string, got ${describeValue(unit)}`);
+  if (now !== undefined && typeof now !== "function") throw new TypeError(`Expected now to be a function, got ${describeValue(now)}`);
 }
 
 class Bar implements ProgressBar {
@@ -179,7 +179,7 @@ class Bar implements ProgressBar {
   }
 
   update(n = 1): void {
-    if (!(n >= 0)) throw new RangeError(`Expected n to be a number ≥ 0, got ${describe(n)}`);
+    if (!(n >= 0)) throw new RangeError(`Expected n to be a number ≥ 0, got ${describeValue(n)}`);
     this.n += n;
     if (this.n < this.#checkAt || this.closed) return;
     this.#check();
@@ -266,7 +266,7 @@ function knownLength(items: unknown): number | undefined {
  */
 export function track<T>(items: Iterable<T> | AsyncIterable<T>, options: ProgressBarOptions = {}): AsyncIterable<T> {
   if (!isIterable(items) && !isAsyncIterable(items)) {
-    throw new TypeError(`Expected items to be an iterable or async iterable, got ${describe(items)}`);
+    throw new TypeError(`Expected items to be an iterable or async iterable, got ${describeValue(items)}`);
   }
   const total = options.total ?? knownLength(items);
   return {
@@ -293,7 +293,7 @@ export function track<T>(items: Iterable<T> | AsyncIterable<T>, options: Progres
  */
 export function trackSync<T>(items: Iterable<T>, options: ProgressBarOptions = {}): Iterable<T> {
   if (!isIterable(items)) {
-    throw new TypeError(`Expected items to be an iterable, got ${describe(items)}`);
+    throw new TypeError(`Expected items to be an iterable, got ${describeValue(items)}`);
   }
   const total = options.total ?? knownLength(items);
   return {

@@ -6,9 +6,9 @@
  */
 import { type Chart, makeChart } from "./chart.js";
 import { ALERT, FONT, GRID, INK, attrs, textOn, axisCaption, colorAt, escapeXml, formatTick, niceTicks, svgDocument, text } from "./svg.js";
-import type { Span } from "../timeline.js";
-import type { LoopProbeResult } from "../loop-probe.js";
-import { describe } from "../timing.js";
+import type { Span } from "../../measure/timeline.js";
+import type { LoopProbeResult } from "../../measure/loop-probe.js";
+import { describeValue } from "../../internal/describe.js";
 
 /** Options of {@link timelineChart}. */
 export interface TimelineChartOptions {
@@ -28,14 +28,14 @@ export interface TimelineChartOptions {
 
 function checkSpans(spans: readonly Span[]): void {
   if (!Array.isArray(spans) || spans.length === 0) {
-    throw new TypeError(`Expected spans to be a non-empty array of { label, lane, start, end }, got ${describe(spans)}`);
+    throw new TypeError(`Expected spans to be a non-empty array of { label, lane, start, end }, got ${describeValue(spans)}`);
   }
   spans.forEach((s, i) => {
     if (typeof s !== "object" || s === null || typeof s.label !== "string" || typeof s.lane !== "string") {
-      throw new TypeError(`Expected spans[${i}] to be { label: string, lane: string, start, end }, got ${describe(s)}`);
+      throw new TypeError(`Expected spans[${i}] to be { label: string, lane: string, start, end }, got ${describeValue(s)}`);
     }
     if (!(Number.isFinite(s.start) && Number.isFinite(s.end) && s.end >= s.start && s.start >= 0)) {
-      throw new RangeError(`Expected spans[${i}] to have 0 ≤ start ≤ end (ms), got ${describe(s.start)} and ${describe(s.end)}`);
+      throw new RangeError(`Expected spans[${i}] to have 0 ≤ start ≤ end (ms), got ${describeValue(s.start)} and ${describeValue(s.end)}`);
     }
   });
 }
@@ -70,7 +70,7 @@ export function timelineChart(spans: readonly Span[], options: TimelineChartOpti
   const showLabels = options.showLabels ?? true;
   const width = options.width ?? 800;
   const cols = options.textWidth ?? 60;
-  if (!(Number.isInteger(cols) && cols >= 10)) throw new RangeError(`Expected textWidth to be an integer ≥ 10, got ${describe(cols)}`);
+  if (!(Number.isInteger(cols) && cols >= 10)) throw new RangeError(`Expected textWidth to be an integer ≥ 10, got ${describeValue(cols)}`);
   const ordered = [...spans].sort((a, b) => a.start - b.start || a.end - b.end);
   const lanes: string[] = [];
   for (const s of ordered) if (!lanes.includes(s.lane)) lanes.push(s.lane);
@@ -160,14 +160,14 @@ export interface HeartbeatChartOptions {
  */
 export function heartbeatChart(probe: Pick<LoopProbeResult<unknown>, "beats" | "intervalMs">, options: HeartbeatChartOptions = {}): Chart {
   if (typeof probe !== "object" || probe === null || !Array.isArray(probe.beats) || probe.beats.length < 2) {
-    throw new TypeError(`Expected probe to be what probeEventLoop() returns (at least 2 beats), got ${describe(probe)}`);
+    throw new TypeError(`Expected probe to be what probeEventLoop() returns (at least 2 beats), got ${describeValue(probe)}`);
   }
   const beats = probe.beats;
   const title = options.title ?? "Heartbeat of the event loop";
   const threshold = options.gapThresholdMs ?? Math.max(5 * probe.intervalMs, 50);
   const width = options.width ?? 800;
   const cols = options.textWidth ?? 60;
-  if (!(Number.isInteger(cols) && cols >= 10)) throw new RangeError(`Expected textWidth to be an integer ≥ 10, got ${describe(cols)}`);
+  if (!(Number.isInteger(cols) && cols >= 10)) throw new RangeError(`Expected textWidth to be an integer ≥ 10, got ${describeValue(cols)}`);
   const gaps: Array<{ from: number; to: number }> = [];
   for (let i = 1; i < beats.length; i++) {
     const from = beats[i - 1] as number;

@@ -14,7 +14,7 @@
  *           + pipelining: 100    10 requests → 1 connection, 10 streams at once   ← this agent
  */
 import type { Agent } from "undici";
-import { courseAgent } from "./server/agent.js";
+import { courseAgent } from "./course-agent.js";
 
 /** Options for {@link http2Agent}; every field has a default. */
 export interface Http2AgentOptions {

@@ -9,7 +9,8 @@
 import { type Chart, makeChart } from "./chart.js";
 import { ALERT, FONT, GRID, INK, attrs, escapeXml, axisCaption, colorAt, formatTick, formatValue, niceTicks, svgDocument, text } from "./svg.js";
 import { formatBar } from "../progress.js";
-import { describe, describeSpeedup, type Comparison } from "../timing.js";
+import { describeValue } from "../../internal/describe.js";
+import { describeSpeedup, type Comparison } from "../../measure/bench.js";
 
 /** One bar. */
 export interface BarDatum {
@@ -47,14 +48,14 @@ const TIME_UNITS = new Set(["s", "ms", "min", "µs", "us", "ns", "h"]);
 
 function checkBars(data: readonly BarDatum[]): void {
   if (!Array.isArray(data) || data.length === 0) {
-    throw new TypeError(`Expected data to be a non-empty array of { label, value }, got ${describe(data)}`);
+    throw new TypeError(`Expected data to be a non-empty array of { label, value }, got ${describeValue(data)}`);
   }
   data.forEach((d, i) => {
     if (typeof d !== "object" || d === null || typeof d.label !== "string") {
-      throw new TypeError(`Expected data[${i}] to be { label: string, value: number }, got ${describe(d)}`);
+      throw new TypeError(`Expected data[${i}] to be { label: string, value: number }, got ${describeValue(d)}`);
     }
     if (!(Number.isFinite(d.value) && d.value >= 0)) {
-      throw new RangeError(`Expected data[${i}].value to be a finite number ≥ 0, got ${describe(d.value)}`);
+      throw new RangeError(`Expected data[${i}].value to be a finite number ≥ 0, got ${describeValue(d.value)}`);
     }
   });
 }
@@ -83,11 +84,11 @@ export function barChart(data: readonly BarDatum[], options: BarChartOptions = {
   const style: RatioStyle = options.ratios ?? (isTime && data.length > 1 ? "speed" : "none");
   const width = options.width ?? 760;
   const textWidth = options.textWidth ?? 40;
-  if (!(Number.isInteger(textWidth) && textWidth >= 5)) throw new RangeError(`Expected textWidth to be an integer ≥ 5, got ${describe(textWidth)}`);
-  if (!(Number.isFinite(width) && width >= 300)) throw new RangeError(`Expected width to be a number ≥ 300, got ${describe(width)}`);
+  if (!(Number.isInteger(textWidth) && textWidth >= 5)) throw new RangeError(`Expected textWidth to be an integer ≥ 5, got ${describeValue(textWidth)}`);
+  if (!(Number.isFinite(width) && width >= 300)) throw new RangeError(`Expected width to be a number ≥ 300, got ${describeValue(width)}`);
   const baseIndex = options.baseline === undefined ? 0 : data.findIndex((d) => d.label === options.baseline);
   if (baseIndex === -1) {
-    throw new RangeError(`Expected baseline to be one of the labels ${data.map((d) => JSON.stringify(d.label)).join(", ")}, got ${describe(options.baseline)}`);
+    throw new RangeError(`Expected baseline to be one of the labels ${data.map((d) => JSON.stringify(d.label)).join(", ")}, got ${describeValue(options.baseline)}`);
   }
   const base = (data[baseIndex] as BarDatum).value;
   const max = Math.max(...data.map((d) => d.value));
@@ -162,7 +163,7 @@ export type ComparisonChartOptions = Omit<BarChartOptions, "unit" | "baseline" |
  */
 export function comparisonChart(comparison: Comparison, options: ComparisonChartOptions = {}): Chart {
   if (typeof comparison !== "object" || comparison === null || !Array.isArray(comparison.rows)) {
-    throw new TypeError(`Expected comparison to be what compare() returns, got ${describe(comparison)}`);
+    throw new TypeError(`Expected comparison to be what compare() returns, got ${describeValue(comparison)}`);
   }
   const inSeconds = Math.max(...comparison.rows.map((r) => r.median)) >= 1000;
   return barChart(
