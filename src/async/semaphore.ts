@@ -21,6 +21,7 @@ export class AbortedWaitError extends Error {
 interface Waiter {
   resolve: () => void;
   reject: (e: unknown) => void;
+  signal: AbortSignal | undefined;
 }
 
 /**
@@ -36,6 +37,7 @@ export class Semaphore {
   #running = 0;
   #maxRunning = 0;
   readonly #waiters: Waiter[] = [];
+  readonly #bySignal = new Map<AbortSignal, { group: Set<Waiter>; onAbort: () => void }>();
 
   /**
    * @param permits how many holders may run at once: a positive integer.
@@ -79,16 +81,43 @@ export class Semaphore {
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject };
+      const waiter: Waiter = { resolve, reject, signal };
       this.#waiters.push(waiter);
-      signal?.addEventListener("abort", () => {
-        const i = this.#waiters.indexOf(waiter);
-        if (i >= 0) {
-          this.#waiters.splice(i, 1);
-          reject(new AbortedWaitError("The wait for a permit was aborted"));
-        }
-      }, { once: true });
+      if (signal !== undefined) this.#watch(signal, waiter);
     });
+  }
+
+  // One abort listener per signal, however many waits share it, removed as soon as no wait
+  // needs it: a listener per wait would pile up on a signal shared by a whole batch of runs.
+  #watch(signal: AbortSignal, waiter: Waiter): void {
+    let waiters = this.#bySignal.get(signal);
+    if (waiters === undefined) {
+      const group = new Set<Waiter>();
+      const onAbort = (): void => {
+        this.#bySignal.delete(signal);
+        for (const w of group) {
+          const i = this.#waiters.indexOf(w);
+          if (i >= 0) this.#waiters.splice(i, 1);
+          w.reject(new AbortedWaitError("The wait for a permit was aborted"));
+        }
+      };
+      waiters = { group, onAbort };
+      this.#bySignal.set(signal, waiters);
+      signal.addEventListener("abort", onAbort, { once: true });
+    }
+    waiters.group.add(waiter);
+  }
+
+  #unwatch(waiter: Waiter): void {
+    const { signal } = waiter;
+    if (signal === undefined) return;
+    const waiters = this.#bySignal.get(signal);
+    if (waiters === undefined) return;
+    waiters.group.delete(waiter);
+    if (waiters.group.size === 0) {
+      this.#bySignal.delete(signal);
+      signal.removeEventListener("abort", waiters.onAbort);
+    }
   }
 
   /**
@@ -100,6 +129,7 @@ export class Semaphore {
     this.#running--;
     const next = this.#waiters.shift();
     if (next) {
+      this.#unwatch(next);
       this.#take();
       next.resolve();
     }
