@@ -77,12 +77,44 @@ test("probeEventLoop sees an await as a regular heartbeat", async () => {
   assert.equal(r.gaps.length, r.beats.length - 1);
 });
 
+// An unref'd interval is invisible to process.getActiveResourcesInfo(), so the probe's timers are
+// followed from creation (init) to clearing (destroy) with async_hooks.
+async function timersLeftBy(fn: () => Promise<unknown>): Promise<number> {
+  const { createHook } = await import("node:async_hooks");
+  const live = new Set<number>();
+  const hook = createHook({
+    init(id, type) { if (type === "Timeout") live.add(id); },
+    destroy(id) { live.delete(id); },
+  }).enable();
+  try {
+    await fn();
+  } finally {
+    hook.disable();
+  }
+  // A cleared timer's destroy is emitted on a later turn of the loop; wait for it while the
+  // hook still listens (a second hook: enabling a new one keeps ids consistent).
+  const after = createHook({ destroy(id) { live.delete(id); } }).enable();
+  try {
+    for (let turn = 0; turn < 20 && live.size > 0; turn++) await sleep(5);
+  } finally {
+    after.disable();
+  }
+  return live.size;
+}
+
 test("probeEventLoop clears its timers, also when the function throws", async () => {
-  const before = process.getActiveResourcesInfo().filter((x) => x === "Timeout").length;
-  await assert.rejects(probeEventLoop(() => { throw new Error("boom"); }), /boom/);
-  await probeEventLoop(() => sleep(20));
-  const after = process.getActiveResourcesInfo().filter((x) => x === "Timeout").length;
-  assert.equal(after, before);
+  assert.equal(await timersLeftBy(() => assert.rejects(probeEventLoop(() => { throw new Error("boom"); }), /boom/)), 0);
+  assert.equal(await timersLeftBy(() => probeEventLoop(() => sleep(20))), 0);
+});
+
+test("the timer check sees an unref'd interval that is never cleared", async () => {
+  let leaked: NodeJS.Timeout | undefined;
+  const left = await timersLeftBy(async () => {
+    leaked = setInterval(() => undefined, 1000);
+    leaked.unref();
+  });
+  clearInterval(leaked);
+  assert.equal(left, 1);
 });
 
 test("probeEventLoop rejects a zero interval", async () => {
