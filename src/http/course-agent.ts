@@ -3,8 +3,8 @@
  * public CAs, so HTTPBIN_URL=https://httpbin.org works too), with timeouts that fail a
  * hung request in seconds instead of minutes.
  */
-import { createSecureContext, rootCertificates } from "node:tls";
 import { Agent } from "undici";
+import { trustingContext } from "./trust.js";
 import { serverInfo } from "../server/start.js";
 
 /** Options for {@link courseAgent}; every field has a default. */
@@ -64,9 +64,7 @@ export function courseAgent(options: CourseAgentOptions = {}): Agent {
   const extra = options.ca === undefined ? [serverInfo()?.ca].filter((ca): ca is string => ca !== undefined) : typeof options.ca === "string" ? [options.ca] : [...options.ca];
   const connections = positiveInteger("connections", options.connections);
   const pipelining = positiveInteger("pipelining", options.pipelining);
-  // One TLS context for every connection of this agent: passing `ca` instead would make Node
-  // parse ~140 root certificates again for each connection (~20 ms of CPU each, measured).
-  const secureContext = createSecureContext({ ca: [...rootCertificates, ...extra] });
+  const secureContext = trustingContext(extra);
   return new Agent({
     allowH2: options.allowH2 ?? false,
     ...(connections === undefined ? {} : { connections }),
@@ -74,7 +72,6 @@ export function courseAgent(options: CourseAgentOptions = {}): Agent {
     headersTimeout: timeout,
     bodyTimeout: timeout,
     keepAliveTimeout: positive("keepAliveTimeoutMs", options.keepAliveTimeoutMs, 60_000),
-    // The context's `ca` replaces Node's default trust store, so the public roots are in it too.
     connect: { secureContext, timeout: positive("connectTimeoutMs", options.connectTimeoutMs, 10_000) },
   });
 }

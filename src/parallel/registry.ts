@@ -12,6 +12,7 @@
  */
 import { ProcessPool } from "./process-pool.js";
 import { ThreadPool } from "./thread-pool.js";
+import { closeLoadUrlAgents } from "./tasks.js";
 import type { PoolKind, WorkerPool } from "./pool.js";
 
 interface Registry {
@@ -69,8 +70,8 @@ export function listPools(): PoolInfo[] {
 }
 
 /**
- * Stop every pool `Parallel` has started (threads and child processes) and forget them; the
- * next `Parallel` call starts fresh ones. Pools also stop by themselves when the kernel exits,
+ * Stop every pool `Parallel` has started (threads and child processes) and forget them, and close
+ * the connections `loadUrl` keeps open in this thread; the next `Parallel` call starts fresh ones. Pools also stop by themselves when the kernel exits,
  * so this is for a clean teardown (tests, the end of a notebook) or to free the workers.
  * Batches still waiting for a worker reject.
  */
@@ -78,5 +79,5 @@ export async function closePools(): Promise<void> {
   const reg = registry();
   const pools = [...reg.pools.values()];
   reg.pools.clear();
-  await Promise.all(pools.map((pool) => pool.close()));
+  await Promise.all([...pools.map((pool) => pool.close()), closeLoadUrlAgents()]);
 }

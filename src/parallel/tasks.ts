@@ -8,6 +8,7 @@
  * time (undici is imported on the first `loadUrl` only).
  */
 import { describeValue } from "../internal/describe.js";
+import { trustedCertificates, trustingContext } from "../http/trust.js";
 
 /** The property that marks a library task; its value is the task's registry name. */
 export const TASK_NAME: unique symbol = Symbol.for("concurrency-lab.parallel.task") as never;
@@ -104,15 +105,30 @@ export interface LoadUrlOptions {
 // One connection pool per CA per thread, so ten loads reuse connections instead of opening ten.
 const agents = new Map<string, Promise<import("undici").Dispatcher>>();
 
+/** The CA certificates a {@link loadUrl} agent trusts for `ca`; `undefined`: Node's default trust store. */
+export function loadUrlTrust(ca: string | string[] | undefined): readonly string[] | undefined {
+  return ca === undefined ? undefined : trustedCertificates(([] as string[]).concat(ca));
+}
+
 function agentFor(ca: string | string[] | undefined): Promise<import("undici").Dispatcher> {
   const key = ca === undefined ? "" : ([] as string[]).concat(ca).join("\n");
   let agent = agents.get(key);
   if (agent === undefined) {
     agent = import("undici").then(({ Agent }) =>
-      new Agent({ allowH2: true, ...(ca === undefined ? {} : { connect: { ca } }) }));
+      new Agent({ allowH2: true, ...(ca === undefined ? {} : { connect: { secureContext: trustingContext(([] as string[]).concat(ca)) } }) }));
     agents.set(key, agent);
   }
   return agent;
+}
+
+/**
+ * Close the connection pools {@link loadUrl} keeps in this thread (a worker's go with the
+ * worker). `closePools()` calls it; the next `loadUrl` opens new ones.
+ */
+export async function closeLoadUrlAgents(): Promise<void> {
+  const open = [...agents.values()];
+  agents.clear();
+  await Promise.all(open.map(async (agent) => (await agent).close()));
 }
 
 /**

@@ -167,3 +167,33 @@ test("100,000 tiny tasks come back complete and in order", async () => {
   assert.equal(out.length, 100_000);
   assert.ok(out.every((v, i) => v === i));
 });
+
+test("loadUrl given a ca still trusts the public root certificates", async () => {
+  const { rootCertificates } = await import("node:tls");
+  const { loadUrlTrust } = await import("../../src/parallel/tasks.js");
+  const ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  const trust = loadUrlTrust(ca) ?? [];
+  assert.ok(trust.includes(ca), "the given ca must be trusted");
+  const missing = rootCertificates.filter((root) => !trust.includes(root)).length;
+  assert.equal(missing, 0, `${missing} of ${rootCertificates.length} public roots are no longer trusted`);
+});
+
+test("closePools also closes the connections loadUrl keeps open in this thread", async () => {
+  const server = await startServer();
+  const open = new Set<import("node:net").Socket>();
+  server.on("connection", (socket) => {
+    open.add(socket);
+    socket.on("close", () => open.delete(socket));
+  });
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    assert.equal(await loadUrl(url), 200);
+    assert.equal(open.size, 1, "loadUrl keeps its connection for the next load");
+    await closePools();
+    for (let i = 0; i < 50 && open.size > 0; i++) await wait(10);
+    assert.equal(open.size, 0, "a connection of loadUrl is still open after closePools()");
+  } finally {
+    for (const socket of open) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});

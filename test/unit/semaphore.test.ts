@@ -85,7 +85,7 @@ test("bad permits and a release without an acquire are errors that say what was 
 });
 
 test("waits that share one AbortSignal leave no listener on it once they get their permit", async () => {
-  const { getEventListeners } = await import("node:events");
+  const { EventEmitter } = await import("node:events");
   const semaphore = new Semaphore(1);
   const controller = new AbortController();
   const warnings: Error[] = [];
@@ -95,7 +95,7 @@ test("waits that share one AbortSignal leave no listener on it once they get the
     // One permit, thirty runs: twenty-nine of them wait, each with the same signal.
     await Promise.all(Array.from({ length: 30 }, () => semaphore.run(() => sleep(1), controller.signal)));
     await sleep(10); // a MaxListenersExceededWarning is emitted on a later tick
-    assert.equal(getEventListeners(controller.signal, "abort").length, 0);
+    assert.equal(EventEmitter.getEventListeners(controller.signal, "abort").length, 0);
     assert.deepEqual(warnings.map((w) => w.name), []);
   } finally {
     process.off("warning", onWarning);
