@@ -40,7 +40,19 @@ if (typeof process.send !== "function") {
 }
 
 process.on("disconnect", () => process.exit(0));
+// Whatever goes wrong while running or answering, the parent gets an answer for the batch: a
+// promise left to reject here would be an unhandled rejection, which ends the child process.
+function sendFailure(id: number, error: unknown): void {
+  try {
+    send({ id, outcome: { ok: false, at: 0, error: serializeError(error) } });
+  } catch {
+    send({ id, outcome: { ok: false, at: 0, error: { name: "Error", message: "The worker process could not report its error" } } });
+  }
+}
+
 process.on("message", (message: Request) => {
-  void runBatch(message.batch).then((outcome) => sendOutcome(message.id, outcome));
+  runBatch(message.batch)
+    .then((outcome) => sendOutcome(message.id, outcome))
+    .catch((error: unknown) => sendFailure(message.id, error));
 });
 send({ ready: true });

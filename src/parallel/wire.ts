@@ -43,15 +43,36 @@ export type BatchOutcome =
 /** Flatten any thrown value into a {@link SerializedError}. */
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
+    const code = read(() => (error as { code?: unknown }).code);
+    const stack = read(() => error.stack);
     return {
-      name: error.name,
-      message: error.message,
-      ...(error.stack === undefined ? {} : { stack: error.stack }),
+      // Only strings cross: a symbol or an object here would make the copy itself throw.
+      name: textOf(read(() => error.name), "Error"),
+      message: textOf(read(() => error.message), ""),
+      ...(typeof stack === "string" ? { stack } : {}),
       ...(typeof code === "string" ? { code } : {}),
     };
   }
-  return { name: "Error", message: `A non-Error value was thrown: ${String(error)}` };
+  return { name: "Error", message: `A non-Error value was thrown: ${textOf(error, "(unprintable)")}` };
+}
+
+// A property of a thrown value, or undefined when its getter throws.
+function read(get: () => unknown): unknown {
+  try {
+    return get();
+  } catch {
+    return undefined;
+  }
+}
+
+function textOf(value: unknown, fallback: string): string {
+  if (typeof value === "string") return value;
+  if (value === undefined) return fallback;
+  try {
+    return String(value);
+  } catch {
+    return fallback;
+  }
 }
 
 const ERROR_CLASSES: Record<string, ErrorConstructor> = {

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as wait } from "node:timers/promises";
 import {
-  Parallel, ParallelTaskError, closePools, delayed, fib, loadUrl, lower, nlargest, sleep, sqrt, withParallel,
+  Parallel, ParallelTaskError, closePools, delayed, fib, listPools, loadUrl, lower, nlargest, sleep, sqrt, withParallel,
 } from "../../src/parallel/index.js";
 import { createRecordingTarget } from "../../src/show/display.js";
 
@@ -196,4 +196,22 @@ test("closePools also closes the connections loadUrl keeps open in this thread",
     for (const socket of open) socket.destroy();
     await new Promise((resolve) => server.close(resolve));
   }
+});
+
+// An error whose name is a symbol cannot be copied back to the parent as it is.
+function throwOddError(): never {
+  const error = new Error("odd error on purpose");
+  Object.defineProperty(error, "name", { value: Symbol("odd") });
+  throw error;
+}
+
+test("a child process survives a task error that cannot be copied back, and reports it", async () => {
+  const run = Parallel({ nJobs: 2, prefer: "processes", batchSize: 1 });
+  await run([delayed(sqrt)(4), delayed(sqrt)(9)]); // the pool is up
+  const before = listPools().find((p) => p.kind === "processes")?.workerIds ?? [];
+  const error = await run([delayed(throwOddError)()]).then(() => undefined, (e: unknown) => e);
+  assert.ok(error instanceof ParallelTaskError, `expected a ParallelTaskError, got ${String(error)}`);
+  assert.match(String((error as ParallelTaskError).cause), /odd error on purpose/);
+  const after = listPools().find((p) => p.kind === "processes")?.workerIds ?? [];
+  assert.deepEqual([...after].sort(), [...before].sort(), "a child process died and was replaced");
 });
