@@ -1,4 +1,5 @@
 import { test } from "node:test";
+import { DEJAVU_SANS, loadTextWidth } from "./helpers/font-metrics.js";
 import assert from "node:assert/strict";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { barChart, comparisonChart, lineChart, timelineChart, heartbeatChart } from "../../src/index.js";
@@ -175,14 +176,20 @@ test("a line chart over whole-number x values has only whole-number x ticks", ()
   assert.ok(xTicks.every((t) => Number.isInteger(t)), `expected whole-number ticks, got ${xTicks.join(", ")}`);
 });
 
-test("legend entries with long names never overlap", () => {
-  const names = ["measured speed-up", "ideal speed-up on every core", "one worker"];
+const textWidth = loadTextWidth();
+
+test("legend entries with long names never overlap, measured with the chart's own font", { skip: textWidth === undefined ? `no ${DEJAVU_SANS}` : false }, () => {
+  const width = textWidth as NonNullable<typeof textWidth>;
+  const names = ["measured speed-up", "ideal speed-up on every core", "one worker", "WWWWWWWWWW", "MMMMMMMMMM", "mmmmmmmmmm"];
   const chart = lineChart(names.map((name, i) => ({ name, values: [1, 2 + i, 3 + i] })), { title: "Speed-up" });
-  const entries = byClass(parseSvg(chart.svg), "legend").map((e) => ({ x: Number(e.attrs.x), y: Number(e.attrs.y), w: e.text.length * 9 }));
-  assert.equal(entries.length, 3);
+  const entries = byClass(parseSvg(chart.svg), "legend").map((e) => ({
+    x: Number(e.attrs.x), y: Number(e.attrs.y), w: width(e.text, Number(e.attrs["font-size"])), text: e.text,
+  }));
+  assert.equal(entries.length, names.length);
   for (const a of entries) {
+    assert.ok(a.x + a.w <= 760, `legend entry ${JSON.stringify(a.text)} runs off the chart`);
     for (const b of entries) {
-      if (a !== b && a.y === b.y) assert.ok(a.x + a.w <= b.x || b.x + b.w <= a.x, `legend entries overlap: ${JSON.stringify([a, b])}`);
+      if (a !== b && a.y === b.y && a.x < b.x) assert.ok(a.x + a.w <= b.x - 38, `legend entries overlap: ${JSON.stringify([a, b])}`);
     }
   }
 });

@@ -102,19 +102,25 @@ test("an argument that cannot be copied to a worker is reported as that task's e
   });
 });
 
-// Shared memory counts how many tasks really ran in the worker threads.
+// Shared memory counts, across the worker threads, how many tasks started (slot 0) and ended (slot 1).
 function countedSleep(counter: Int32Array, seconds: number, fail: boolean): number {
+  Atomics.add(counter, 0, 1);
   if (fail) throw new Error("task failed on purpose");
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, seconds * 1000);
-  return Atomics.add(counter, 0, 1);
+  return Atomics.add(counter, 1, 1);
 }
 
 test("after the first error the tasks not yet started never run", async () => {
-  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const counter = new Int32Array(new SharedArrayBuffer(8));
+  const nJobs = 2;
   const items = Array.from({ length: 60 }, (_, i) => delayed(countedSleep)(counter, 0.02, i === 0));
-  await assert.rejects(Parallel({ nJobs: 2 })(items), /task failed on purpose/);
-  await wait(300); // longer than any batch already started could still run
-  assert.ok(Atomics.load(counter, 0) < 10, `expected the run to stop early, but ${Atomics.load(counter, 0)} of 59 tasks ran`);
+  await assert.rejects(Parallel({ nJobs, batchSize: 1 })(items), /task failed on purpose/);
+  const startedAtError = Atomics.load(counter, 0);
+  await wait(300); // fifteen task lengths: time enough for any task still handed out to start
+  // Only the batches already handed out when the error came back may run: joblib's pre-dispatch
+  // of 2 × nJobs batches of one task each. Nothing may start after the error was reported.
+  assert.ok(startedAtError <= 2 * nJobs, `${startedAtError} tasks had started when the error came back`);
+  assert.equal(Atomics.load(counter, 0), startedAtError, "tasks started after the error was reported");
 });
 
 test("aborting the signal rejects with an AbortError and drops the tasks not yet started", async () => {

@@ -5,7 +5,7 @@
  */
 import * as asciichart from "asciichart";
 import { type Chart, makeChart } from "./chart.js";
-import { FONT, GRID, INK, attrs, axisCaption, colorAt, escapeXml, formatTick, niceTicks, num, svgDocument, text } from "./svg.js";
+import { FONT, GRID, INK, attrs, axisCaption, colorAt, escapeXml, formatTick, niceTicks, num, svgDocument, text, estimateTextWidth } from "./svg.js";
 import { describeValue } from "../../internal/describe.js";
 
 /** One named line. */
@@ -117,7 +117,7 @@ export function lineChart(input: readonly number[] | LineSeries | readonly LineS
   let cursor = 0;
   let row = 0;
   for (const s of series) {
-    const w = 38 + s.name.length * 9 + 28;
+    const w = 38 + estimateTextWidth(s.name, FONT.label) + 28;
     if (cursor > 0 && cursor + w > width - left - right) {
       row++;
       cursor = 0;

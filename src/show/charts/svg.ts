@@ -30,6 +30,24 @@ export function textOn(fill: string): string {
   return ["#E69F00", "#56B4E9", "#F0E442"].includes(fill) ? "#111111" : "#ffffff";
 }
 
+/**
+ * A generous estimate of how wide `content` is drawn at `sizePx` in the charts' font (DejaVu
+ * Sans, the widest of the list), from classes of glyph widths in em: the layout reserves at
+ * least this much, so labels never run into each other on a machine that has the font.
+ */
+export function estimateTextWidth(content: string, sizePx: number): number {
+  let em = 0;
+  for (const ch of content) {
+    if ("mwMW@".includes(ch)) em += 1.0;
+    else if ("iljI.,:;!|'".includes(ch)) em += 0.34;
+    else if (ch === " ") em += 0.32;
+    else if (ch >= "A" && ch <= "Z") em += 0.8;
+    else if (ch.charCodeAt(0) > 0x2e7f) em += 1.0; // CJK: a full em
+    else em += 0.66;
+  }
+  return em * sizePx;
+}
+
 /** Escape text for SVG/XML content and attribute values. */
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] as string);
