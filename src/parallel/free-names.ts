@@ -6,38 +6,21 @@
  * never could.
  */
 import { parse } from "acorn";
+import { ancestor } from "acorn-walk";
 import { analyze } from "eslint-scope";
 import type * as ESTree from "estree";
 
+// The names a CommonJS wrapper gives a module's code; a function compiled in a worker gets none.
+const COMMONJS_WRAPPER = new Set(["require", "module", "exports", "__dirname", "__filename"]);
+
 /**
- * Names every worker (thread or child process) has on its `globalThis`: ECMAScript's
- * built-ins and Node's web-platform and process globals. Measured with
- * `Object.getOwnPropertyNames(globalThis)` in a Node 20 worker, minus the CommonJS wrapper's
- * names (`require`, `module`, `exports`, `__dirname`, `__filename`), which a compiled
- * function does not get.
+ * Names every worker (thread or child process) has on its `globalThis`: ECMAScript's built-ins
+ * and Node's web-platform and process globals. Read from this thread's own `globalThis` when the
+ * module loads, so it always matches the running Node (a worker thread and a child process of
+ * the same Node have exactly the main thread's globals), never a list that ages with new versions.
  */
 export const WORKER_GLOBALS: ReadonlySet<string> = new Set([
-  "AbortController", "AbortSignal", "AggregateError", "Array", "ArrayBuffer", "Atomics", "BigInt",
-  "BigInt64Array", "BigUint64Array", "Blob", "Boolean", "BroadcastChannel", "Buffer",
-  "ByteLengthQueuingStrategy", "CompressionStream", "CountQueuingStrategy", "Crypto", "CryptoKey",
-  "CustomEvent", "DOMException", "DataView", "Date", "DecompressionStream", "Error", "EvalError",
-  "Event", "EventTarget", "File", "FinalizationRegistry", "Float32Array", "Float64Array", "FormData",
-  "Function", "Headers", "Infinity", "Int16Array", "Int32Array", "Int8Array", "Intl", "JSON", "Map",
-  "Math", "MessageChannel", "MessageEvent", "MessagePort", "NaN", "Number", "Object", "Performance",
-  "PerformanceEntry", "PerformanceMark", "PerformanceMeasure", "PerformanceObserver",
-  "PerformanceObserverEntryList", "PerformanceResourceTiming", "Promise", "Proxy", "RangeError",
-  "ReadableByteStreamController", "ReadableStream", "ReadableStreamBYOBReader",
-  "ReadableStreamBYOBRequest", "ReadableStreamDefaultController", "ReadableStreamDefaultReader",
-  "ReferenceError", "Reflect", "RegExp", "Request", "Response", "Set", "SharedArrayBuffer", "String",
-  "SubtleCrypto", "Symbol", "SyntaxError", "TextDecoder", "TextDecoderStream", "TextEncoder",
-  "TextEncoderStream", "TransformStream", "TransformStreamDefaultController", "TypeError", "URIError",
-  "URL", "URLSearchParams", "Uint16Array", "Uint32Array", "Uint8Array", "Uint8ClampedArray", "WeakMap",
-  "WeakRef", "WeakSet", "WebAssembly", "WritableStream", "WritableStreamDefaultController",
-  "WritableStreamDefaultWriter", "atob", "btoa", "clearImmediate", "clearInterval", "clearTimeout",
-  "console", "crypto", "decodeURI", "decodeURIComponent", "encodeURI", "encodeURIComponent", "escape",
-  "eval", "fetch", "global", "globalThis", "isFinite", "isNaN", "parseFloat", "parseInt", "performance",
-  "process", "queueMicrotask", "setImmediate", "setInterval", "setTimeout", "structuredClone",
-  "undefined", "unescape",
+  ...Object.getOwnPropertyNames(globalThis).filter((name) => !COMMONJS_WRAPPER.has(name)),
   // Not a global, but defined by the worker's compile wrapper (see run-batch.ts): esbuild, and
   // so tsx, wraps inner functions in `__name(fn, "name")` to keep their names.
   "__name",
@@ -131,26 +114,15 @@ function describeMissing(id: ESTree.Identifier, parent: ESTree.Node | undefined)
   return { name: id.name, origin: "outside" };
 }
 
+// The parent of every identifier read as a value: acorn-walk's ancestor walk hands each one
+// over with the path of nodes above it.
 function parentMap(root: ESTree.Node): Map<ESTree.Node, ESTree.Node> {
   const parents = new Map<ESTree.Node, ESTree.Node>();
-  const stack: ESTree.Node[] = [root];
-  // Bounded: every node is pushed once, as the child of exactly one parent.
-  while (stack.length > 0) {
-    const node = stack.pop() as ESTree.Node;
-    for (const key of Object.keys(node)) {
-      if (key === "type" || key === "range" || key === "loc" || key === "start" || key === "end") continue;
-      const value = (node as unknown as Record<string, unknown>)[key];
-      for (const child of Array.isArray(value) ? value : [value]) {
-        if (isNode(child)) {
-          parents.set(child, node);
-          stack.push(child);
-        }
-      }
-    }
-  }
+  ancestor(root as unknown as import("acorn").Node, {
+    Identifier(node, _state, ancestors) {
+      const parent = ancestors[ancestors.length - 2];
+      if (parent !== undefined) parents.set(node as unknown as ESTree.Node, parent as unknown as ESTree.Node);
+    },
+  });
   return parents;
-}
-
-function isNode(value: unknown): value is ESTree.Node {
-  return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Parallel, UnshippableFunctionError, closePools, delayed, listPools, sqrt } from "../../src/parallel/index.js";
-import { findMissingNames, parseFunctionSource } from "../../src/parallel/free-names.js";
+import { WORKER_GLOBALS, findMissingNames, parseFunctionSource } from "../../src/parallel/free-names.js";
 import { toFnRef } from "../../src/parallel/shipping.js";
 
 test.after(() => closePools());
@@ -122,3 +122,21 @@ test("a library task called inside a shipped function gets a hint to give it to 
 function parseFunctionSourceFn(source: string): (...args: never[]) => unknown {
   return new Function(`return ${source}`)() as (...args: never[]) => unknown;
 }
+
+test("the worker globals are exactly what a worker thread of this Node has", async () => {
+  const { Worker } = await import("node:worker_threads");
+  // An eval'd worker script runs in a CommonJS wrapper, whose names a shipped function never gets.
+  const wrapper = new Set(["require", "module", "exports", "__dirname", "__filename"]);
+  const worker = new Worker("require('node:worker_threads').parentPort.postMessage(Object.getOwnPropertyNames(globalThis))", { eval: true });
+  try {
+    const names = (await new Promise<string[]>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+    })).filter((n) => !wrapper.has(n));
+    assert.deepEqual(names.filter((n) => !WORKER_GLOBALS.has(n)), [], `unknown to WORKER_GLOBALS on Node ${process.version}`);
+    const extra = [...WORKER_GLOBALS].filter((n) => n !== "__name" && !names.includes(n));
+    assert.deepEqual(extra, [], `not globals of a worker on Node ${process.version}`);
+  } finally {
+    await worker.terminate();
+  }
+});
