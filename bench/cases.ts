@@ -1,7 +1,7 @@
 /**
  * What `make bench` measures: each case's Python side (bench/py/cases.py, the chapter's code)
  * and TypeScript side (bench/ts/cases.ts, the course's code), their parameters in the full
- * and the QUICK run, the ideal from theory and the issue's target. Pure data: bench/run.ts
+ * and the QUICK run, the ideal from theory and the course's target. Pure data: bench/run.ts
  * runs it, bench/report.ts turns the numbers into ratios and tables.
  */
 
@@ -21,9 +21,9 @@ export interface Side {
   readonly timeoutS: number;
 }
 
-/** The issue's target for a case, reported (never asserted). */
+/** The course's target for a case, reported (never asserted). */
 export interface Target {
-  /** As the issue says it, e.g. "≥ 10× joblib's tasks/s". */
+  /** As the target is worded, e.g. "≥ 10× joblib's tasks/s". */
   readonly text: string;
   /** Met when the TypeScript ÷ Python ratio (speed, so higher is better) is at least this. */
   readonly ratioAtLeast?: number;

@@ -1,6 +1,6 @@
 /**
  * From samples to the bench's results: median and range per side, the TypeScript ÷ Python
- * speed ratio, efficiency against the ideal, the issue's targets; and the two renderings,
+ * speed ratio, efficiency against the ideal, the course's targets; and the two renderings,
  * a text table for the terminal and RESULTS.md. Pure: nothing here runs or prints.
  */
 import type { CaseSpec, Runner } from "./cases.js";
@@ -249,7 +249,7 @@ export function formatMarkdown(results: Results): string {
     "",
     ...md,
     "",
-    "## Targets (issue 8)",
+    "## Targets",
     "",
     ...targets,
     "",

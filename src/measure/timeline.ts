@@ -65,8 +65,8 @@ function laneName(lane: string | number | undefined, label: string): string {
  * @example
  *   const tl = createTimeline();
  *   const sem = new Semaphore(5);
- *   await Promise.all(urls.map((u, i) => sem.run(() => tl.span(`#${i + 1}`, `slot ${sem.slot}`, () => fetch(u)))));
- *   show(timelineChart(tl.spans, { title: "Semaphore(5) over 15 requests" }));
+ *   await Promise.all(urls.map((u, i) => sem.run(() => tl.span(`#${i + 1}`, undefined, () => fetch(u)))));
+ *   show(timelineChart(packLanes(tl.spans), { title: "Semaphore(5) over 15 requests", laneLabel: "slot" }));
  */
 export function createTimeline(options: TimelineOptions = {}): TimelineRecorder {
   const clock = options.now ?? (() => performance.now());

@@ -80,10 +80,15 @@ export async function echo(request: FastifyRequest, fields: EchoFields): Promise
   return fields.body ? sortKeys(out) : out;
 }
 
+/** JSON as httpbin writes it: indented by two spaces, with a trailing newline (the bytes the book prints). */
+export function prettyJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
 /**
- * Send `value` as httpbin does: pretty-printed JSON with a trailing newline.
- * (Fastify's compact serializer would work too, but the book prints httpbin's bytes.)
+ * Send `value` as httpbin does ({@link prettyJson}), with a status code. The app installs the same
+ * function as its reply serializer, so a route that sends an object gets the same bytes.
  */
 export function sendJson(reply: FastifyReply, value: unknown, statusCode = 200): FastifyReply {
-  return reply.code(statusCode).type("application/json; charset=utf-8").send(`${JSON.stringify(value, null, 2)}\n`);
+  return reply.code(statusCode).type("application/json; charset=utf-8").send(prettyJson(value));
 }

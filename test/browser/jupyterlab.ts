@@ -19,7 +19,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..")
 export const CHROMIUM = "/usr/bin/chromium";
 
 /**
- * Chromium flags this closed network needs (see ../shared/KERNEL-NOTES.md): no sandbox as
+ * Chromium flags this closed network needs: no sandbox as
  * root, no GPU, and nothing that phones home.
  */
 export const CHROMIUM_ARGS: readonly string[] = [

@@ -14,7 +14,7 @@ TIMEOUT_S = 120
 
 
 def start():
-    # Rarely tslab hangs at start-up (zeromq EBUSY, see KERNEL-NOTES.md): retry once.
+    # Rarely tslab hangs at start-up (a zeromq EBUSY race in the kernel): retry once.
     for attempt in range(2):
         try:
             return start_new_kernel(kernel_name="tslab", cwd=os.path.dirname(os.path.abspath(sys.argv[1])), startup_timeout=60)
