@@ -27,7 +27,8 @@ export { claim, ClaimError, isStrict, machineLoad, setStrict } from "./show/clai
 export { watchDisplay } from "./show/display-watch.js";
 export { createTextTarget, getDisplayTarget, isKernel, setDisplayTarget, show, showText } from "./show/display.js";
 export { CHAPTER_LOG_FORMAT, createLogger, formatAsctime, formatLogMessage } from "./show/logging.js";
-export { formatBar, formatInterval, formatProgress, progressBar, track, trackSync } from "./show/progress.js";
+export { formatBar } from "./show/blocks.js";
+export { formatInterval, formatProgress, progressBar, track, trackSync } from "./show/progress.js";
 export { formatTable } from "./show/table.js";
 export type { BarChartOptions, BarDatum, ComparisonChartOptions, RatioStyle } from "./show/charts/bar.js";
 export type { Chart, ChartKind } from "./show/charts/chart.js";

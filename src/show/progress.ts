@@ -18,6 +18,7 @@
  *     redraw   |                             |                    |  (≥ minIntervalMs apart, + close)
  */
 import { performance } from "node:perf_hooks";
+import { formatBar } from "./blocks.js";
 import { getDisplayTarget, type DisplayTarget, type LiveOutput } from "./display.js";
 import { describeValue } from "../internal/describe.js";
 
@@ -73,9 +74,6 @@ export interface ProgressState {
   width?: number | undefined;
 }
 
-// tqdm's Unicode partial blocks: index k draws k/8 of a cell.
-const PARTIALS = [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉"] as const;
-const FULL = "█";
 // A cap on the stride bounds how late a redraw can be when fast items are followed by slow ones.
 const MAX_STRIDE = 1000;
 
@@ -87,15 +85,6 @@ export function formatInterval(seconds: number): string {
   const h = Math.floor(total / 3600);
   const two = (x: number): string => String(x).padStart(2, "0");
   return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${two(m)}:${two(s)}`;
-}
-
-/** The bar itself: full blocks, one 1/8-step partial block, then spaces; always `width` characters. */
-export function formatBar(fraction: number, width = 10): string {
-  const frac = Math.min(1, Math.max(0, fraction));
-  const eighths = Math.floor(frac * width * 8);
-  const full = Math.floor(eighths / 8);
-  if (full >= width) return FULL.repeat(width);
-  return FULL.repeat(full) + PARTIALS[eighths % 8] + " ".repeat(width - full - 1);
 }
 
 function formatRate(n: number, elapsedS: number, unit: string): string {

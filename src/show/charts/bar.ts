@@ -7,8 +7,9 @@
  * the library small, pure and the output stable enough to test.
  */
 import { type Chart, makeChart } from "./chart.js";
-import { ALERT, FONT, GRID, INK, attrs, escapeXml, axisCaption, colorAt, formatTick, formatValue, niceTicks, svgDocument, text } from "./svg.js";
-import { formatBar } from "../progress.js";
+import { drawFrame } from "./frame.js";
+import { ALERT, FONT, INK, attrs, axisCaption, colorAt, escapeXml, estimateTextWidth, formatTick, formatValue, niceTicks, svgDocument, text } from "./svg.js";
+import { formatBar } from "../blocks.js";
 import { describeValue } from "../../internal/describe.js";
 import { describeSpeedup, type Comparison } from "../../measure/bench.js";
 
@@ -113,9 +114,8 @@ export function barChart(data: readonly BarDatum[], options: BarChartOptions = {
   lines.push(`${" ".repeat(labelWidth)} └0${" ".repeat(Math.max(1, textWidth - 1 - axisRight.length))}${axisRight}  ${axisCaption(valueLabel, unit)}`);
 
   // SVG form.
-  const approxChar = 0.6; // average glyph width in em for a sans-serif font
-  const left = Math.min(280, Math.max(90, labelWidth * FONT.label * approxChar + 24));
-  const right = Math.min(320, Math.max(90, Math.max(...annotations.map((a) => a.length)) * FONT.value * approxChar + 20));
+  const left = Math.min(280, Math.max(90, Math.max(...data.map((d) => estimateTextWidth(d.label, FONT.label))) + 24));
+  const right = Math.min(320, Math.max(90, Math.max(...annotations.map((a) => estimateTextWidth(a, FONT.value))) + 20));
   const top = 56;
   const barH = 38;
   const gap = 18;
@@ -124,14 +124,7 @@ export function barChart(data: readonly BarDatum[], options: BarChartOptions = {
   const height = top + plotH + 74;
   const x = (v: number): number => left + (v / axisMax) * plotW;
   const body: string[] = [];
-  const axisY = top + plotH;
-  for (const t of ticks) {
-    body.push(`<line${attrs({ x1: x(t), y1: top - 6, x2: x(t), y2: axisY, stroke: GRID, "stroke-width": 1 })}/>`);
-    body.push(text(x(t), axisY + 22, formatTick(t), { "text-anchor": "middle", "font-size": FONT.tick, fill: INK, class: "tick" }));
-  }
-  body.push(`<line${attrs({ x1: left, y1: axisY, x2: left + plotW, y2: axisY, stroke: INK, "stroke-width": 1.5, class: "axis" })}/>`);
-  body.push(`<line${attrs({ x1: left, y1: top - 6, x2: left, y2: axisY, stroke: INK, "stroke-width": 1.5, class: "axis" })}/>`);
-  body.push(text(left + plotW / 2, axisY + 54, axisCaption(valueLabel, unit), { "text-anchor": "middle", "font-size": FONT.label, fill: INK, class: "axis-label" }));
+  body.push(...drawFrame({ left, top, width: plotW, height: plotH }, { ticks, at: x, grid: true, overhang: 6, caption: axisCaption(valueLabel, unit) }));
   data.forEach((d, i) => {
     const y = top + i * (barH + gap);
     const w = Math.max(0, x(d.value) - left);

@@ -5,7 +5,8 @@
  */
 import * as asciichart from "asciichart";
 import { type Chart, makeChart } from "./chart.js";
-import { FONT, GRID, INK, attrs, axisCaption, colorAt, escapeXml, formatTick, niceTicks, num, svgDocument, text, estimateTextWidth } from "./svg.js";
+import { drawFrame } from "./frame.js";
+import { FONT, INK, attrs, axisCaption, colorAt, escapeXml, estimateTextWidth, formatTick, niceTicks, num, svgDocument, text } from "./svg.js";
 import { describeValue } from "../../internal/describe.js";
 
 /** One named line. */
@@ -131,17 +132,7 @@ export function lineChart(input: readonly number[] | LineSeries | readonly LineS
   const px = (v: number): number => left + ((v - x0) / (x1 - x0 || 1)) * plotW;
   const py = (v: number): number => top + plotH - ((v - y0) / (y1 - y0 || 1)) * plotH;
   const body: string[] = [];
-  for (const t of yTicks) {
-    body.push(`<line${attrs({ x1: left, y1: py(t), x2: left + plotW, y2: py(t), stroke: GRID, "stroke-width": 1 })}/>`);
-    body.push(text(left - 8, py(t) + 5, formatTick(t), { "text-anchor": "end", "font-size": FONT.tick, fill: INK, class: "tick" }));
-  }
-  for (const t of xTicks) {
-    body.push(text(px(t), top + plotH + 22, formatTick(t), { "text-anchor": "middle", "font-size": FONT.tick, fill: INK, class: "tick" }));
-  }
-  body.push(`<line${attrs({ x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH, stroke: INK, "stroke-width": 1.5, class: "axis" })}/>`);
-  body.push(`<line${attrs({ x1: left, y1: top, x2: left, y2: top + plotH, stroke: INK, "stroke-width": 1.5, class: "axis" })}/>`);
-  body.push(text(left + plotW / 2, top + plotH + 54, xCaption, { "text-anchor": "middle", "font-size": FONT.label, fill: INK, class: "axis-label" }));
-  body.push(text(22, top + plotH / 2, yCaption, { "text-anchor": "middle", "font-size": FONT.label, fill: INK, class: "axis-label", transform: `rotate(-90 22 ${num(top + plotH / 2)})` }));
+  body.push(...drawFrame({ left, top, width: plotW, height: plotH }, { ticks: xTicks, at: px, grid: false, caption: xCaption }, { ticks: yTicks, at: py, caption: yCaption }));
   series.forEach((s, i) => {
     const points = s.values.map((v, j) => `${num(px(xs[j] as number))},${num(py(v))}`).join(" ");
     body.push(`<polyline${attrs({ points, fill: "none", stroke: colorAt(i), "stroke-width": 3, "stroke-linejoin": "round", class: "series", "data-name": s.name })}><title>${escapeXml(s.name || yCaption)}</title></polyline>`);

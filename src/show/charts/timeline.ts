@@ -5,7 +5,8 @@
  * browser to render. A lane is a row, a span a rectangle: simple enough to own and test.
  */
 import { type Chart, makeChart } from "./chart.js";
-import { ALERT, FONT, GRID, INK, attrs, textOn, axisCaption, colorAt, escapeXml, formatTick, niceTicks, svgDocument, text } from "./svg.js";
+import { drawFrame } from "./frame.js";
+import { ALERT, FONT, INK, attrs, axisCaption, colorAt, escapeXml, estimateTextWidth, formatTick, niceTicks, svgDocument, text, textOn } from "./svg.js";
 import type { Span } from "../../measure/timeline.js";
 import type { LoopProbeResult } from "../../measure/loop-probe.js";
 import { describeValue } from "../../internal/describe.js";
@@ -96,7 +97,7 @@ export function timelineChart(spans: readonly Span[], options: TimelineChartOpti
   lines.push(...textAxis(laneW + 1, cols, ticks, axisMax, caption));
 
   // SVG form.
-  const left = Math.min(240, Math.max(96, laneW * FONT.label * 0.6 + 30));
+  const left = Math.min(240, Math.max(96, ...[laneLabel, ...lanes].map((l) => estimateTextWidth(l, FONT.label) + 30)));
   const right = 28;
   const top = 60;
   const laneH = 32;
@@ -108,13 +109,7 @@ export function timelineChart(spans: readonly Span[], options: TimelineChartOpti
   const x = (ms: number): number => left + (ms / 1000 / axisMax) * plotW;
   const body: string[] = [];
   const axisY = top + plotH;
-  for (const t of ticks) {
-    body.push(`<line${attrs({ x1: x(t * 1000), y1: top, x2: x(t * 1000), y2: axisY, stroke: GRID, "stroke-width": 1 })}/>`);
-    body.push(text(x(t * 1000), axisY + 22, formatTick(t), { "text-anchor": "middle", "font-size": FONT.tick, fill: INK, class: "tick" }));
-  }
-  body.push(`<line${attrs({ x1: left, y1: axisY, x2: left + plotW, y2: axisY, stroke: INK, "stroke-width": 1.5, class: "axis" })}/>`);
-  body.push(`<line${attrs({ x1: left, y1: top, x2: left, y2: axisY, stroke: INK, "stroke-width": 1.5, class: "axis" })}/>`);
-  body.push(text(left + plotW / 2, axisY + 54, caption, { "text-anchor": "middle", "font-size": FONT.label, fill: INK, class: "axis-label" }));
+  body.push(...drawFrame({ left, top, width: plotW, height: plotH }, { ticks, at: (t) => x(t * 1000), grid: true, caption }));
   body.push(text(left - 10, top - 8, laneLabel, { "text-anchor": "end", "font-size": FONT.label, "font-weight": "bold", fill: INK, class: "axis-label" }));
   lanes.forEach((lane, i) => {
     const y = top + laneGap + i * (laneH + laneGap);
@@ -127,7 +122,7 @@ export function timelineChart(spans: readonly Span[], options: TimelineChartOpti
     const fill = s.failed ? ALERT : colorAt(colorBy === "lane" ? i : j);
     const tip = `${s.label} (${s.lane}): ${(s.start / 1000).toFixed(2)}–${(s.end / 1000).toFixed(2)} s${s.failed ? ", failed" : ""}`;
     body.push(`<rect${attrs({ x: x(s.start), y, width: w, height: laneH, rx: 3, fill, stroke: "#ffffff", "stroke-width": 1.5, class: s.failed ? "span failed" : "span", "data-lane": s.lane, "data-label": s.label })}><title>${escapeXml(tip)}</title></rect>`);
-    if (showLabels && s.label.length * FONT.tick * 0.6 + 8 < w) {
+    if (showLabels && estimateTextWidth(s.label, FONT.tick) + 8 < w) {
       body.push(text(x(s.start) + w / 2, y + laneH / 2 + 5, s.label, { "text-anchor": "middle", "font-size": FONT.tick, fill: textOn(fill), class: "span-label" }));
     }
   });
@@ -202,18 +197,13 @@ export function heartbeatChart(probe: Pick<LoopProbeResult<unknown>, "beats" | "
   const height = axisY + 84;
   const x = (ms: number): number => left + (ms / 1000 / axisMax) * plotW;
   const body: string[] = [];
-  for (const t of ticks) {
-    body.push(`<line${attrs({ x1: x(t * 1000), y1: top, x2: x(t * 1000), y2: axisY, stroke: GRID, "stroke-width": 1 })}/>`);
-    body.push(text(x(t * 1000), axisY + 22, formatTick(t), { "text-anchor": "middle", "font-size": FONT.tick, fill: INK, class: "tick" }));
-  }
-  body.push(`<line${attrs({ x1: left, y1: axisY, x2: left + plotW, y2: axisY, stroke: INK, "stroke-width": 1.5, class: "axis" })}/>`);
-  body.push(text(left + plotW / 2, axisY + 54, caption, { "text-anchor": "middle", "font-size": FONT.label, fill: INK, class: "axis-label" }));
+  body.push(...drawFrame({ left, top, width: plotW, height: axisY - top }, { ticks, at: (t) => x(t * 1000), grid: true, caption }, undefined, false));
   body.push(text(left - 10, top + laneH / 2 + 16, label, { "text-anchor": "end", "font-size": FONT.label, fill: INK, class: "lane-label" }));
   for (const g of gaps) {
     const w = x(g.to) - x(g.from);
     const note = `no beat for ${((g.to - g.from) / 1000).toFixed(2)} s`;
     body.push(`<rect${attrs({ x: x(g.from), y: top + 10, width: w, height: laneH, fill: ALERT, "fill-opacity": 0.25, stroke: ALERT, "stroke-width": 2, class: "gap" })}><title>${escapeXml(note)}</title></rect>`);
-    if (note.length * FONT.tick * 0.6 < w) body.push(text(x(g.from) + w / 2, top + laneH / 2 + 16, note, { "text-anchor": "middle", "font-size": FONT.tick, fill: INK, "font-weight": "bold", class: "gap-label" }));
+    if (estimateTextWidth(note, FONT.tick) < w) body.push(text(x(g.from) + w / 2, top + laneH / 2 + 16, note, { "text-anchor": "middle", "font-size": FONT.tick, fill: INK, "font-weight": "bold", class: "gap-label" }));
   }
   // The first and last entries are the probe's start and end, not beats.
   beats.slice(1, -1).forEach((b) => {
