@@ -27,6 +27,19 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * SIGKILL what is left of a child's process group after the child itself ended: workers that
+ * outlived their leader (the group still exists without it). Nothing left is the normal case.
+ */
+export function killLeftovers(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // none left
+  }
+}
+
 function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((done) => {
@@ -45,14 +58,7 @@ export async function stopGroup(child: ChildProcess): Promise<void> {
     signalGroup(child, "SIGKILL");
     await waitExit(child, 3000);
   }
-  // Workers that outlived their leader (the group still exists without it).
-  if (child.pid !== undefined) {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // none left
-    }
-  }
+  killLeftovers(child);
   children.delete(child);
 }
 

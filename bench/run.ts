@@ -20,7 +20,7 @@ import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { startServer, stopServer } from "../dist/index.js";
-import { children, startGunicorn, stopGroup } from "./processes.js";
+import { children, killLeftovers, startGunicorn, stopGroup } from "./processes.js";
 import type { Gunicorn } from "./processes.js";
 import { defineCases } from "./cases.js";
 import type { CaseSpec, Side } from "./cases.js";
@@ -95,14 +95,7 @@ function runChild(command: string, args: readonly string[], timeoutS: number, lo
     const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
       clearTimeout(timer);
       children.delete(child);
-      // Leftover workers of a finished child, if any, go with it.
-      if (child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          // none left: the normal case
-        }
-      }
+      killLeftovers(child);
       log.end(`\n[exit ${signal ?? String(code)}${timedOut ? `, killed after ${timeoutS} s` : ""}]\n`);
       done({ stdout, code, signal, timedOut });
     };

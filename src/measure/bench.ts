@@ -4,6 +4,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { describeValue } from "../internal/describe.js";
+import { summarize, type Summary } from "./stats.js";
 import { formatDuration } from "./time.js";
 /** Options of {@link bench}, {@link benchSync} and {@link compare}. */
 export interface BenchOptions {
@@ -13,18 +14,13 @@ export interface BenchOptions {
   warmup?: number;
 }
 
-/** What {@link bench} returns: every sample and their summary, in milliseconds. */
-export interface BenchResult<T> {
+/**
+ * What {@link bench} returns: every sample and their {@link Summary} (count, min, median, max,
+ * mean, stdev), in milliseconds. Quote the median: one slow run does not move it.
+ */
+export interface BenchResult<T> extends Summary {
   /** Wall time of each timed run, in ms, in the order they ran. */
   readonly samples: number[];
-  /** Fastest run, ms. */
-  readonly min: number;
-  /** Median run, ms (the number to quote: one slow run does not move it). */
-  readonly median: number;
-  /** Slowest run, ms. */
-  readonly max: number;
-  /** Mean of the runs, ms. */
-  readonly mean: number;
   /** The value the last run returned. */
   readonly value: T;
 }
@@ -48,11 +44,7 @@ function checkBench(fn: unknown, options: BenchOptions, defaults: Required<Bench
 }
 
 function resultOf<T>(samples: number[], value: T): BenchResult<T> {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = (sorted.length - 1) / 2;
-  const median = ((sorted[Math.floor(mid)] as number) + (sorted[Math.ceil(mid)] as number)) / 2;
-  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-  return { samples, min: sorted[0] as number, median, max: sorted[sorted.length - 1] as number, mean, value };
+  return { ...summarize(samples), samples, value };
 }
 
 /**

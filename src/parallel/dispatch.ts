@@ -22,6 +22,7 @@ import type { ResolvedOptions } from "./options.js";
 import type { WorkerPool } from "./pool.js";
 import { VerboseReporter } from "./verbose.js";
 import { deserializeError, type BatchOutcome, type FnRef, type WireBatch } from "./wire.js";
+import { isThenable } from "../internal/thenable.js";
 
 /** What one run needs besides the items: its options, and for scoped runs a shared batcher. */
 export interface RunContext {
@@ -32,11 +33,6 @@ export interface RunContext {
 }
 
 type AnyFn = (...args: unknown[]) => unknown;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === "object" || typeof value === "function") && value !== null &&
-    typeof (value as { then?: unknown }).then === "function";
-}
 
 function startProgress(options: ResolvedOptions, total: number): ProgressBar | undefined {
   return options.progress === undefined ? undefined : progressBar({ total, ...options.progress });

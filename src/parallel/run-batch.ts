@@ -5,6 +5,7 @@
  */
 import { TASKS } from "./tasks.js";
 import { serializeError, type BatchOutcome, type FnRef, type WireBatch } from "./wire.js";
+import { isThenable } from "../internal/thenable.js";
 
 type Callable = (...args: unknown[]) => unknown;
 
@@ -42,11 +43,6 @@ export function resolveFn(ref: FnRef): Callable {
       return fn;
     }
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === "object" || typeof value === "function") && value !== null &&
-    typeof (value as { then?: unknown }).then === "function";
 }
 
 /** Run every call of `batch` in order; the first error ends the batch. */

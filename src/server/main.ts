@@ -16,16 +16,8 @@ import { fileURLToPath } from "node:url";
 import { parseNumber } from "./params.js";
 import { runServer } from "./run.js";
 import type { RunningServer } from "./run.js";
+import type { ReadyMessage } from "./protocol.js";
 
-/** What the child sends its parent once both ports listen. */
-export interface ReadyMessage {
-  readonly type: "ready";
-  readonly url: string;
-  readonly h2Url: string;
-  readonly ca: string;
-  readonly pid: number;
-  readonly logFile: string;
-}
 
 const isChild = typeof process.send === "function";
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");

@@ -8,18 +8,7 @@ import { dirname } from "node:path";
 import { buildApp } from "./app.js";
 import { RateLimiter } from "./rate-limit.js";
 import { generateTlsMaterial } from "./tls.js";
-
-/** Where and how to listen. */
-export interface RunOptions {
-  /** Interface to bind. Default "127.0.0.1": loopback only unless told otherwise. */
-  readonly host?: string;
-  /** HTTP/1.1 port; 0 (the default) picks a free one. */
-  readonly port?: number;
-  /** HTTP/2 (TLS) port; 0 (the default) picks a free one. */
-  readonly h2Port?: number;
-  /** Request log file; no log when absent. */
-  readonly logFile?: string;
-}
+import type { ListenOptions } from "./protocol.js";
 
 /** A running server pair. */
 export interface RunningServer {
@@ -34,7 +23,7 @@ export interface RunningServer {
 }
 
 /** Start the HTTP/1.1 and HTTP/2 ports. */
-export async function runServer(options: RunOptions = {}): Promise<RunningServer> {
+export async function runServer(options: ListenOptions = {}): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
   const limiter = new RateLimiter();
   const tls = await generateTlsMaterial(hostsFor(host));

@@ -21,34 +21,15 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { isReadyMessage, type ListenOptions, type LocalServer } from "./protocol.js";
 
 /** Options for {@link startServer}. They apply to the first start only; call stopServer() to change them. */
-export interface StartServerOptions {
-  /** Interface to bind. Default "127.0.0.1" (loopback only). */
-  readonly host?: string;
-  /** HTTP/1.1 port. Default 0: a free port, so notebooks running at once never clash. */
-  readonly port?: number;
-  /** HTTP/2 (TLS) port. Default 0: a free port. */
-  readonly h2Port?: number;
-  /** Where the server writes its request log. Default `<os tmpdir>/concurrency-lab/server-<kernel pid>.log`. */
-  readonly logFile?: string;
+export interface StartServerOptions extends ListenOptions {
   /** Give up if the server is not listening after this many ms. Default 20 000. */
   readonly timeoutMs?: number;
 }
 
-/** A running local server, as {@link startServer} returns it. */
-export interface LocalServer {
-  /** HTTP/1.1 base URL without a trailing slash, e.g. "http://127.0.0.1:41234". */
-  readonly url: string;
-  /** HTTP/2-over-TLS base URL, e.g. "https://127.0.0.1:41235" (pass {@link LocalServer.ca} to the client). */
-  readonly h2Url: string;
-  /** PEM of the CA that signed the HTTP/2 certificate; generated at start, so certificate checks stay on. */
-  readonly ca: string;
-  /** Process id of the server process. */
-  readonly pid: number;
-  /** The server's request log. */
-  readonly logFile: string;
-}
+export type { LocalServer } from "./protocol.js";
 
 interface Slot {
   server?: LocalServer;
@@ -205,7 +186,7 @@ function spawnServer(options: StartServerOptions): Promise<LocalServer> {
       reject(new Error(`The local server did not start: ${why}. Its log (${logFile}) ends with:\n${logTail(logFile)}`));
     };
     const onMessage = (message: unknown): void => {
-      if (!isReady(message)) return;
+      if (!isReadyMessage(message)) return;
       cleanup();
       const server: LocalServer = { url: message.url, h2Url: message.h2Url, ca: message.ca, pid: message.pid, logFile };
       const state = slot();
@@ -230,10 +211,6 @@ function spawnServer(options: StartServerOptions): Promise<LocalServer> {
     child.once("exit", onExit);
     child.once("error", onError);
   });
-}
-
-function isReady(message: unknown): message is { url: string; h2Url: string; ca: string; pid: number } {
-  return typeof message === "object" && message !== null && (message as { type?: unknown }).type === "ready";
 }
 
 function logTail(logFile: string): string {

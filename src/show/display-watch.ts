@@ -7,7 +7,7 @@
  *     await Parallel({ nJobs: 2, progress: { desc: "Diamonds", target: watch } })(tasks);
  *     watch.last()   // "Diamonds: 100%|██████████| 53940/53940 [00:00<00:00, 110143.05it/s]"
  */
-import { getDisplayTarget, type DisplayTarget } from "./display.js";
+import { getDisplayTarget, isDisplayTarget, type DisplayTarget } from "./display.js";
 import { describeValue } from "../internal/describe.js";
 
 /** What {@link watchDisplay} returns: a {@link DisplayTarget} that also keeps the latest text of its live outputs. */
@@ -28,7 +28,7 @@ export interface WatchedTarget extends DisplayTarget {
  * @throws TypeError when `target` is not a DisplayTarget.
  */
 export function watchDisplay(target: DisplayTarget = getDisplayTarget()): WatchedTarget {
-  if (typeof target !== "object" || target === null || typeof target.send !== "function" || typeof target.live !== "function") {
+  if (!isDisplayTarget(target)) {
     throw new TypeError(`Expected target to be a DisplayTarget (mode, send, live), got ${describeValue(target)}`);
   }
   const lastTexts: string[] = [];

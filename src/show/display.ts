@@ -187,12 +187,18 @@ export function getDisplayTarget(): DisplayTarget {
   return current;
 }
 
+/** `true` for an object that can serve as a {@link DisplayTarget} (it has `send` and `live`). */
+export function isDisplayTarget(value: unknown): value is DisplayTarget {
+  return typeof value === "object" && value !== null &&
+    typeof (value as DisplayTarget).send === "function" && typeof (value as DisplayTarget).live === "function";
+}
+
 /**
  * Replace the display target (tests, or to force text inside the kernel);
  * `undefined` goes back to detecting it. Returns the previous target so it can be restored.
  */
 export function setDisplayTarget(target: DisplayTarget | undefined): DisplayTarget | undefined {
-  if (target !== undefined && (typeof target !== "object" || typeof target.send !== "function" || typeof target.live !== "function")) {
+  if (target !== undefined && !isDisplayTarget(target)) {
     throw new TypeError(`Expected target to be a DisplayTarget (mode, send, live) or undefined, got ${describeValue(target)}`);
   }
   const previous = current;

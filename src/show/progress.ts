@@ -254,21 +254,15 @@ function knownLength(items: unknown): number | undefined {
  *   for await (const url of track(urls, { desc: "Request" })) statuses.push((await fetch(url)).status);
  */
 export function track<T>(items: Iterable<T> | AsyncIterable<T>, options: ProgressBarOptions = {}): AsyncIterable<T> {
-  if (!isIterable(items) && !isAsyncIterable(items)) {
+  if (isAsyncIterable(items)) return counted(items, () => progressBar(options));
+  if (!isIterable(items)) {
     throw new TypeError(`Expected items to be an iterable or async iterable, got ${describeValue(items)}`);
   }
-  const total = options.total ?? knownLength(items);
+  // A plain iterable: the same loop as trackSync; `yield*` passes a `break` on to it, which closes the bar.
+  const inner = trackSync(items, options);
   return {
     async *[Symbol.asyncIterator]() {
-      const bar = progressBar({ ...options, total });
-      try {
-        for await (const item of items) {
-          yield item;
-          bar.update();
-        }
-      } finally {
-        bar.close();
-      }
+      yield* inner;
     },
   };
 }
@@ -290,6 +284,23 @@ export function trackSync<T>(items: Iterable<T>, options: ProgressBarOptions = {
       const bar = progressBar({ ...options, total });
       try {
         for (const item of items) {
+          yield item;
+          bar.update();
+        }
+      } finally {
+        bar.close();
+      }
+    },
+  };
+}
+
+// An async source: the bar starts when the loop does and closes however it ends.
+function counted<T>(items: AsyncIterable<T>, start: () => ProgressBar): AsyncIterable<T> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const bar = start();
+      try {
+        for await (const item of items) {
           yield item;
           bar.update();
         }

@@ -2,11 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { bench, benchSync, compare, describeSpeedup } from "../../src/index.js";
-import { comparisonOf } from "../../src/testing.js";
-import type { ComparisonRow } from "../../src/index.js";
-
-const row = (name: string, median: number, speedup: number): ComparisonRow =>
-  ({ name, median, min: median, max: median, mean: median, samples: [median], value: undefined, speedup });
+import { comparisonOf, fixedRow as row } from "../../src/testing.js";
 
 test("bench runs the warm-up untimed and then the timed runs", async () => {
   let calls = 0;

@@ -3,8 +3,8 @@ import { DEJAVU_SANS, loadTextWidth } from "./helpers/font-metrics.js";
 import assert from "node:assert/strict";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { barChart, comparisonChart, lineChart, timelineChart, heartbeatChart } from "../../src/index.js";
-import { comparisonOf } from "../../src/testing.js";
-import type { Span, ComparisonRow } from "../../src/index.js";
+import { comparisonOf, fixedRow as row } from "../../src/testing.js";
+import type { Span } from "../../src/index.js";
 
 interface Element { tag: string; attrs: Record<string, string>; text: string; children: Element[] }
 
@@ -104,8 +104,6 @@ test("a bar chart rejects a negative value", () => {
 });
 
 test("a comparison chart draws the medians in seconds with the speed-up", () => {
-  const row = (name: string, median: number, speedup: number): ComparisonRow =>
-    ({ name, median, min: median, max: median, mean: median, samples: [median], value: undefined, speedup });
   const c = comparisonChart(comparisonOf([row("sequential", 10_000, 1), row("concurrent", 2_000, 5)], "sequential"));
   assert.ok(texts(parseSvg(c.svg)).includes("2.0 s · 5.0× faster"));
 });
