@@ -21,7 +21,7 @@ SRC := $(shell find src -name '*.ts' 2>/dev/null)
 LAB_PORT ?= 8888
 PORT ?= 8080
 
-.PHONY: lab test notebooks serve bench bench-venv benchtest setup build check unit nbcheck nbrun browser compat clean
+.PHONY: lab test notebooks serve bench bench-venv benchtest setup build check unit jupyter nbcheck nbrun browser compat clean
 
 ## Set-up ---------------------------------------------------------------------
 
@@ -74,8 +74,14 @@ check: $(DIST_STAMP)
 	npm run --silent typecheck
 	npm run --silent lint
 
-unit: $(DIST_STAMP) $(KERNELSPEC) $(DATA)
+# The library's own tests (node --test): no kernel needed.
+unit: $(DIST_STAMP) $(DATA)
 	npm run --silent test:unit
+
+# The Jupyter-facing tests: the notebook runner on broken fixture notebooks, tslab's live
+# display from the library, JupyterLab's REST API starting the TypeScript kernel.
+jupyter: setup
+	npm run --silent test:jupyter
 
 nbcheck: $(VENV_STAMP)
 	$(VENV)/bin/python test/notebooks/check_clean.py notebooks
@@ -92,14 +98,14 @@ browser: setup
 
 # The quick bench run end to end (about a minute), so the bench cannot rot; asserts structure, not speed.
 benchtest: $(DIST_STAMP) $(DATA) $(BENCH_STAMP)
-	node --import tsx --test --test-concurrency=1 test/bench/*.test.ts
+	npm run --silent test:bench
 
 # The course server against the real httpbin (from PyPI, under gunicorn): same answers, and the
 # HTTP notebooks run clean with HTTPBIN_URL pointed at it.
 compat: setup $(BENCH_STAMP)
-	node --import tsx --test --test-concurrency=1 test/compat/*.test.ts
+	npm run --silent test:compat
 
-test: setup check unit nbcheck nbrun browser benchtest compat
+test: setup check unit jupyter nbcheck nbrun browser benchtest compat
 
 ## The course, executed -------------------------------------------------------
 

@@ -1,6 +1,6 @@
 // The display helpers under the real tslab kernel: each helper's cell runs, charts arrive as
 // inline SVG, and a progress bar is one display updated in place that ends at 100%.
-// Needs the built dist/ and the project's kernelspec (`make unit` provides both).
+// Needs the built dist/ and the project's kernelspec (`make jupyter` provides both).
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -23,9 +23,9 @@ let outputs: Output[] = [];
 
 before(async () => {
   // Never skip: a missing set-up must fail loudly, or a skip would look like a pass.
-  if (!ready) throw new Error("Expected .venv (tslab kernelspec) and dist/ — run `make unit`, which builds both");
+  if (!ready) throw new Error("Expected .venv (tslab kernelspec) and dist/ — run `make jupyter`, which builds both");
   const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(python, ["test/kernel/capture_outputs.py", "test/fixtures/kernel/helpers.ipynb"], { timeout: 240_000, maxBuffer: 32 * 1024 * 1024 }, (error, out, err) => {
+    execFile(python, ["test/jupyter/capture_outputs.py", "test/fixtures/kernel/helpers.ipynb"], { timeout: 240_000, maxBuffer: 32 * 1024 * 1024 }, (error, out, err) => {
       if (error) reject(new Error(`${error.message}\n${err}`));
       else resolve(out);
     });
