@@ -19,6 +19,7 @@ export type { Timed } from "./measure/time.js";
 export type { Span, TimelineOptions, TimelineRecorder } from "./measure/timeline.js";
 
 // show — where outputs go, charts, progress bars, tables, logging, checks
+export { formatBar } from "./show/blocks.js";
 export { barChart, comparisonChart } from "./show/charts/bar.js";
 export { lineChart } from "./show/charts/line.js";
 export { PALETTE } from "./show/charts/svg.js";
@@ -27,7 +28,6 @@ export { claim, ClaimError, isStrict, machineLoad, setStrict } from "./show/clai
 export { watchDisplay } from "./show/display-watch.js";
 export { createTextTarget, getDisplayTarget, isKernel, setDisplayTarget, show, showText } from "./show/display.js";
 export { CHAPTER_LOG_FORMAT, createLogger, formatAsctime, formatLogMessage } from "./show/logging.js";
-export { formatBar } from "./show/blocks.js";
 export { formatInterval, formatProgress, progressBar, track, trackSync } from "./show/progress.js";
 export { formatTable } from "./show/table.js";
 export type { BarChartOptions, BarDatum, ComparisonChartOptions, RatioStyle } from "./show/charts/bar.js";
