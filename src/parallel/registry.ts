@@ -12,7 +12,7 @@
  */
 import { ProcessPool } from "./process-pool.js";
 import { ThreadPool } from "./thread-pool.js";
-import { closeLoadUrlAgents } from "./tasks.js";
+import { closeSharedAgents } from "../http/shared-agents.js";
 import type { PoolKind, WorkerPool } from "./pool.js";
 
 interface Registry {
@@ -79,5 +79,5 @@ export async function closePools(): Promise<void> {
   const reg = registry();
   const pools = [...reg.pools.values()];
   reg.pools.clear();
-  await Promise.all([...pools.map((pool) => pool.close()), closeLoadUrlAgents()]);
+  await Promise.all([...pools.map((pool) => pool.close()), closeSharedAgents()]);
 }

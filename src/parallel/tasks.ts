@@ -5,10 +5,10 @@
  * imports this same module and looks the function up — no source shipping involved.
  *
  * This module must stay importable inside a worker: no top-level await, nothing heavy at load
- * time (undici is imported on the first `loadUrl` only).
+ * time (undici is imported on the first `loadUrl` only; its agents live in http/shared-agents.ts).
  */
 import { describeValue } from "../internal/describe.js";
-import { trustedCertificates, trustingContext } from "../http/trust.js";
+import { sharedAgent } from "../http/shared-agents.js";
 
 /** The property that marks a library task; its value is the task's registry name. */
 export const TASK_NAME: unique symbol = Symbol.for("concurrency-lab.parallel.task") as never;
@@ -102,35 +102,6 @@ export interface LoadUrlOptions {
   ca?: string | string[];
 }
 
-// One connection pool per CA per thread, so ten loads reuse connections instead of opening ten.
-const agents = new Map<string, Promise<import("undici").Dispatcher>>();
-
-/** The CA certificates a {@link loadUrl} agent trusts for `ca`; `undefined`: Node's default trust store. */
-export function loadUrlTrust(ca: string | string[] | undefined): readonly string[] | undefined {
-  return ca === undefined ? undefined : trustedCertificates(([] as string[]).concat(ca));
-}
-
-function agentFor(ca: string | string[] | undefined): Promise<import("undici").Dispatcher> {
-  const key = ca === undefined ? "" : ([] as string[]).concat(ca).join("\n");
-  let agent = agents.get(key);
-  if (agent === undefined) {
-    agent = import("undici").then(({ Agent }) =>
-      new Agent({ allowH2: true, ...(ca === undefined ? {} : { connect: { secureContext: trustingContext(([] as string[]).concat(ca)) } }) }));
-    agents.set(key, agent);
-  }
-  return agent;
-}
-
-/**
- * Close the connection pools {@link loadUrl} keeps in this thread (a worker's go with the
- * worker). `closePools()` calls it; the next `loadUrl` opens new ones.
- */
-export async function closeLoadUrlAgents(): Promise<void> {
-  const open = [...agents.values()];
-  agents.clear();
-  await Promise.all(open.map(async (agent) => (await agent).close()));
-}
-
 /**
  * GET `url` and return the HTTP status code (the chapter's `load_url`, which returned
  * `conn.status`). The body is read and thrown away, so the connection can be reused.
@@ -155,7 +126,7 @@ export const loadUrl = markTask("loadUrl", async function loadUrl(url: string, o
     throw new TypeError(`Expected timeoutMs to be a number > 0, got ${describeValue(timeoutMs)}`);
   }
   const { request } = await import("undici");
-  const dispatcher = await agentFor(options.ca);
+  const dispatcher = await sharedAgent(options.ca);
   const { statusCode, body } = await request(parsed, {
     method: "GET",
     dispatcher,

@@ -124,7 +124,7 @@ test("after the first error the tasks not yet started never run", async () => {
 });
 
 test("aborting the signal rejects with an AbortError and drops the tasks not yet started", async () => {
-  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const counter = new Int32Array(new SharedArrayBuffer(8));
   const controller = new AbortController();
   const items = Array.from({ length: 60 }, () => delayed(countedSleep)(counter, 0.02, false));
   const run = Parallel({ nJobs: 2, batchSize: 1, signal: controller.signal })(items);
@@ -135,7 +135,7 @@ test("aborting the signal rejects with an AbortError and drops the tasks not yet
 });
 
 test("an already aborted signal rejects before anything runs", async () => {
-  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const counter = new Int32Array(new SharedArrayBuffer(8));
   await assert.rejects(Parallel({ nJobs: 2, signal: AbortSignal.abort() })([delayed(countedSleep)(counter, 0, false)]), { name: "AbortError" });
   await wait(50);
   assert.equal(Atomics.load(counter, 0), 0);
@@ -176,9 +176,9 @@ test("100,000 tiny tasks come back complete and in order", async () => {
 
 test("loadUrl given a ca still trusts the public root certificates", async () => {
   const { rootCertificates } = await import("node:tls");
-  const { loadUrlTrust } = await import("../../src/parallel/tasks.js");
+  const { sharedAgentTrust } = await import("../../src/http/shared-agents.js");
   const ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
-  const trust = loadUrlTrust(ca) ?? [];
+  const trust = sharedAgentTrust(ca) ?? [];
   assert.ok(trust.includes(ca), "the given ca must be trusted");
   const missing = rootCertificates.filter((root) => !trust.includes(root)).length;
   assert.equal(missing, 0, `${missing} of ${rootCertificates.length} public roots are no longer trusted`);
