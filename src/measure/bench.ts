@@ -6,6 +6,7 @@ import { performance } from "node:perf_hooks";
 import { describeValue } from "../internal/describe.js";
 import { summarize, type Summary } from "./stats.js";
 import { formatDuration } from "./time.js";
+
 /** Options of {@link bench}, {@link benchSync} and {@link compare}. */
 export interface BenchOptions {
   /** Timed runs. Default `5` for {@link bench}/{@link benchSync}, `1` for {@link compare} (its variants usually take seconds). */
@@ -178,7 +179,7 @@ export async function compare(
   return comparisonOf(rows, baseline);
 }
 
-/** Build the {@link Comparison} (sentence included) from rows; exported for tests and fixed data. */
+/** Build the {@link Comparison} (sentence included) from rows; `compare` uses it, and tests reach it through `testing.ts`. */
 export function comparisonOf(rows: ComparisonRow[], baseline: string): Comparison {
   const fastest = rows.reduce((a, b) => (b.median < a.median ? b : a)).name;
   const times = rows.map((r) => `${r.name} ${formatShort(r.median)}`);
