@@ -53,16 +53,23 @@ function venvHome(venv) {
   return undefined;
 }
 
-/** The folder the kernelspec's tslab lives in, if it is not this one's. */
-function foreignKernel() {
+/**
+ * Why the kernelspec must be written again: `{ from }` when it starts another folder's tslab,
+ * `{ gone }` when the node it names no longer exists; undefined when it is fine (or absent).
+ */
+function staleKernel() {
   if (!existsSync(kernelspec)) return undefined;
+  let argv;
   try {
-    const argv = JSON.parse(readFileSync(kernelspec, "utf8")).argv ?? [];
-    const tslab = join(root, "node_modules", "tslab", "bin", "tslab");
-    if (!samePlace(String(argv[1]), tslab) || !existsSync(String(argv[0]))) return String(argv[1] ?? argv[0] ?? "an unknown place");
+    argv = JSON.parse(readFileSync(kernelspec, "utf8")).argv ?? [];
   } catch {
-    return "an unreadable kernelspec";
+    return { from: "an unreadable kernelspec" };
   }
+  const tslab = String(argv[1] ?? "");
+  if (!samePlace(tslab, join(root, "node_modules", "tslab", "bin", "tslab"))) {
+    return { from: tslab.replace(/\/node_modules\/tslab\/bin\/tslab$/, "") || "an unknown place" };
+  }
+  if (!existsSync(String(argv[0] ?? ""))) return { gone: String(argv[0] ?? "") };
   return undefined;
 }
 
@@ -78,12 +85,14 @@ for (const name of [".venv", ".venv-bench"]) {
 }
 // A removed .venv takes its kernelspec with it.
 if (rebuilt.includes(".venv")) rebuilt.push("the TypeScript kernelspec");
-const kernel = rebuilt.includes(".venv") ? undefined : foreignKernel();
-if (kernel !== undefined) {
-  from ??= kernel.replace(/\/node_modules\/tslab\/bin\/tslab$/, "");
-  rmSync(kernelspec, { force: true });
+const kernel = rebuilt.includes(".venv") ? undefined : staleKernel();
+if (kernel !== undefined) rmSync(kernelspec, { force: true });
+if (kernel?.from !== undefined) {
+  from ??= kernel.from;
   rebuilt.push("the TypeScript kernelspec");
 }
 if (rebuilt.length > 0) {
   console.log(`This course folder's set-up belongs to ${from}, not ${root} (the folder was copied or moved): rebuilding ${new Intl.ListFormat("en", { type: "conjunction" }).format(rebuilt)} here.`);
+} else if (kernel?.gone !== undefined) {
+  console.log(`The TypeScript kernelspec names a node that is gone (${kernel.gone}): writing it again for the node on your PATH.`);
 }

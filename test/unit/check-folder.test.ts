@@ -116,3 +116,15 @@ test("pip's /bin/sh form of a script, for a folder whose path has a space, is re
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test("a kernelspec whose node is gone is written again, and the line says why", () => {
+  const root = fakeCourse();
+  try {
+    writeFileSync(kernelJson(root), JSON.stringify({ argv: ["/no/such/node", `${root}/node_modules/tslab/bin/tslab`, "kernel"] }));
+    const run = check(root);
+    assert.equal(run.stdout.trim(), "The TypeScript kernelspec names a node that is gone (/no/such/node): writing it again for the node on your PATH.");
+    assert.ok(!existsSync(kernelJson(root)));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
