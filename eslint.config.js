@@ -3,7 +3,7 @@ import jsdoc from "eslint-plugin-jsdoc";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "build/**", "node_modules/**", ".venv/**", "notebooks/**", "test/fixtures/**"] },
+  { ignores: ["dist/**", "build/**", "node_modules/**", ".venv/**", ".node-matrix/**", "notebooks/**", "test/fixtures/**"] },
   {
     files: ["**/*.ts"],
     extends: [tseslint.configs.base],

@@ -1,6 +1,8 @@
 // Writes the tslab kernelspec into the project's own .venv (never the user's global Jupyter),
 // with absolute paths to node and tslab's entry script, so the kernel starts without
 // node_modules/.bin on PATH. `tslab install` would write argv ["tslab", …], which needs that PATH.
+// The kernel runs on the node that runs this script. `--jupyter-dir DIR` writes the kernelspec
+// into another Jupyter data dir instead (make matrix: one per Node.js version, via JUPYTER_PATH).
 import { mkdirSync, writeFileSync, copyFileSync, existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,7 +13,9 @@ if (!existsSync(tslab)) {
   console.error(`Expected tslab at ${tslab}; run 'npm ci' first.`);
   process.exit(1);
 }
-const dir = join(root, ".venv", "share", "jupyter", "kernels", "tslab");
+const dirAt = process.argv.indexOf("--jupyter-dir");
+const dataDir = dirAt >= 0 ? resolve(process.argv[dirAt + 1] ?? "") : join(root, ".venv", "share", "jupyter");
+const dir = join(dataDir, "kernels", "tslab");
 mkdirSync(dir, { recursive: true });
 const spec = {
   argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"],

@@ -3,6 +3,8 @@
  * and the small FIFO both pools use to hand batches to free workers.
  */
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { abortReason } from "./errors.js";
 import type { BatchOutcome, WireBatch } from "./wire.js";
 
@@ -85,15 +87,22 @@ export class WaitingLine {
 
 /**
  * Where a worker entry script is: next to this module. From `dist/` that is the compiled `.js`
- * (what the kernel loads); when the library runs from `src/` under tsx (the unit tests), it is
- * the `.ts` file, and the worker needs the parent's `execArgv` (`--import tsx`) to load it.
+ * (what the kernel loads) and the worker needs no flags; when the library runs from `src/` under
+ * tsx (the unit tests), it is the `.ts` file, and the worker needs tsx's loader to read it.
+ *
+ * Never the parent's `execArgv`: a worker thread refuses per-process flags
+ * (`ERR_WORKER_INVALID_EXEC_ARGV`), and Node 24+ gives every `node --test` file a list of them;
+ * a test runner's or an inspector's flags would also slow or clash in every child process.
  */
 export function workerEntry(base: string): { readonly url: URL; readonly execArgv: readonly string[] } {
   const js = new URL(`./${base}.js`, import.meta.url);
-  // Compiled entry: no flags. Inheriting the parent's (a test runner's `--import tsx`, an
-  // `--inspect` port) would slow every worker's start, or clash.
   if (existsSync(js)) return { url: js, execArgv: [] };
   const ts = new URL(`./${base}.ts`, import.meta.url);
-  if (existsSync(ts)) return { url: ts, execArgv: process.execArgv };
+  if (existsSync(ts)) return { url: ts, execArgv: ["--import", tsxLoader()] };
   throw new Error(`Cannot find the worker script ${js.pathname}; rebuild the library (npm run build)`);
+}
+
+/** tsx's ESM loader as a file URL, resolved from here (works whatever the worker's cwd is). */
+function tsxLoader(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 }
