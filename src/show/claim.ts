@@ -32,11 +32,23 @@ export interface ClaimOptions {
 export interface MachineLoad {
   /** CPU cores Node.js may use (`os.availableParallelism()`). */
   readonly cores: number;
-  /** The one-minute load average: how many programs wanted a core, on average (0 where the OS has none). */
+  /**
+   * The one-minute load average: how many programs wanted a core, on average (0 where the OS has
+   * none). In a container or sandbox it may count the whole host, so {@link MachineLoad.busyCores}
+   * is the better witness where it is measured.
+   */
   readonly loadAverage: number;
+  /**
+   * Cores kept busy by other programs, measured from `/proc/stat` over 100 ms
+   * (the machine's busy CPU time minus this process's own); `NaN` where `/proc/stat` is missing.
+   */
+  readonly busyCores: number;
   /** Other tslab kernels running on this machine (Linux only; 0 elsewhere). */
   readonly otherKernels: number;
-  /** True when the load average is at least half the cores: other work shares the machine. */
+  /**
+   * True when other work shares the machine: other programs keep at least half a core busy (or,
+   * where that cannot be measured, the load average is at least half the cores), or other kernels run.
+   */
   readonly busy: boolean;
 }
 
@@ -84,15 +96,53 @@ function countOtherKernels(): number {
   return count;
 }
 
+/** How long {@link machineLoad} watches the CPUs to see how busy other programs keep them. */
+const BUSY_SAMPLE_MS = 100;
+
+/** Busy and total CPU time of the whole machine so far, in clock ticks, from /proc/stat; undefined elsewhere. */
+function readCpuTicks(): { busy: number; total: number } | undefined {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    if (fields.length < 5 || fields.some((n) => !Number.isFinite(n))) return undefined;
+    const total = fields.reduce((a, b) => a + b, 0);
+    return { busy: total - fields[3]! - fields[4]!, total }; // idle and iowait are not busy
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * What the machine is doing now: cores, load average, other kernels, and whether it looks busy.
- * A timing claim that misses prints this as its likely cause.
+ * Cores kept busy by programs other than this one over a short sample; NaN where /proc/stat is missing.
+ * The load average alone misleads in containers (it may count the host's thousands of tasks).
+ */
+function measureBusyCores(cores: number): number {
+  const before = readCpuTicks();
+  if (before === undefined) return Number.NaN;
+  const ownBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  // A synchronous pause: the claim that asks has finished measuring, and a sleep here is not CPU.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, BUSY_SAMPLE_MS);
+  const after = readCpuTicks();
+  if (after === undefined || after.total <= before.total) return Number.NaN;
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const own = process.cpuUsage(ownBefore);
+  const ownCores = (own.user + own.system) / 1000 / wallMs;
+  const allCores = ((after.busy - before.busy) / (after.total - before.total)) * cores;
+  return Math.max(0, allCores - ownCores);
+}
+
+/**
+ * What the machine is doing now: cores, load average, the cores other programs keep busy,
+ * other kernels, and whether it looks busy. Watches the CPUs for 100 ms
+ * (blocking, like a short sleep). A timing claim that misses prints this as its likely cause.
  */
 export function machineLoad(): MachineLoad {
   const cores = os.availableParallelism();
   const loadAverage = os.loadavg()[0] ?? 0;
   const otherKernels = countOtherKernels();
-  return { cores, loadAverage, otherKernels, busy: loadAverage >= cores / 2 || otherKernels > 0 };
+  const busyCores = measureBusyCores(cores);
+  const cpuBusy = Number.isNaN(busyCores) ? loadAverage >= cores / 2 : busyCores >= 0.5;
+  return { cores, loadAverage, busyCores, otherKernels, busy: cpuBusy || otherKernels > 0 };
 }
 
 function formatNumber(value: number, options: ClaimOptions): string {
@@ -105,7 +155,9 @@ function formatNumber(value: number, options: ClaimOptions): string {
 
 function likelyCause(): string {
   const load = machineLoad();
-  const parts = [`load average ${load.loadAverage.toFixed(1)} on ${load.cores} core(s)`];
+  const parts = Number.isNaN(load.busyCores)
+    ? [`load average ${load.loadAverage.toFixed(1)} on ${load.cores} core(s)`]
+    : [`other programs keep ${load.busyCores.toFixed(1)} of ${load.cores} core(s) busy`, `load average ${load.loadAverage.toFixed(1)}`];
   if (load.otherKernels > 0) parts.push(`${load.otherKernels} other kernel(s) running`);
   const seen = parts.join(", ");
   return load.busy
