@@ -171,31 +171,33 @@ function checkNumber(name: string, value: unknown, what: string): asserts value 
   }
 }
 
-function timingClaim(what: string, measured: number, holds: boolean, expected: string, options: ClaimOptions): boolean {
+// Returns nothing on purpose: tslab prints a cell's last expression, and a claim is often the
+// last line of a cell — a returned boolean would add a stray "true" under every ✔.
+function timingClaim(what: string, measured: number, holds: boolean, expected: string, options: ClaimOptions): void {
   const line = `${what}: ${formatNumber(measured, options)} (expected ${expected})`;
   if (holds) {
     console.log(`✔ ${line}`);
-    return true;
+    return;
   }
   const message = `✘ ${line} — ${likelyCause()}`;
   if (isStrict()) throw new ClaimError(message);
   console.log(`${message} The lesson goes on.`);
-  return false;
 }
 
 /** One-line checks for notebooks: timing claims (soft in class, strict in tests) and correctness checks (always strict). */
 export const claim = {
   /**
    * Timing claim: `measured` is at least `bound`. Prints `✔ what: 1.84× (expected ≥ 1.30×)`.
-   * A miss prints ✘ with the likely cause and returns false; in strict mode it throws.
+   * A miss prints ✘ with the likely cause and the lesson goes on; in strict mode it throws.
+   * Returns nothing, so a claim on a cell's last line prints only its own line.
    *
    * @example claim.atLeast("2 workers vs 1 worker", speedup, 1.3, { unit: "×" });
    * @throws ClaimError on a miss in strict mode; TypeError when a number is not a number.
    */
-  atLeast(what: string, measured: number, bound: number, options: ClaimOptions = {}): boolean {
+  atLeast(what: string, measured: number, bound: number, options: ClaimOptions = {}): void {
     checkNumber("measured", measured, what);
     checkNumber("bound", bound, what);
-    return timingClaim(what, measured, measured >= bound, `≥ ${formatNumber(bound, options)}`, options);
+    timingClaim(what, measured, measured >= bound, `≥ ${formatNumber(bound, options)}`, options);
   },
 
   /**
@@ -203,10 +205,10 @@ export const claim = {
    *
    * @throws ClaimError on a miss in strict mode; TypeError when a number is not a number.
    */
-  atMost(what: string, measured: number, bound: number, options: ClaimOptions = {}): boolean {
+  atMost(what: string, measured: number, bound: number, options: ClaimOptions = {}): void {
     checkNumber("measured", measured, what);
     checkNumber("bound", bound, what);
-    return timingClaim(what, measured, measured <= bound, `≤ ${formatNumber(bound, options)}`, options);
+    timingClaim(what, measured, measured <= bound, `≤ ${formatNumber(bound, options)}`, options);
   },
 
   /**
@@ -215,13 +217,13 @@ export const claim = {
    * @throws ClaimError on a miss in strict mode; TypeError when a number is not a number,
    *   RangeError when `low > high`.
    */
-  between(what: string, measured: number, low: number, high: number, options: ClaimOptions = {}): boolean {
+  between(what: string, measured: number, low: number, high: number, options: ClaimOptions = {}): void {
     checkNumber("measured", measured, what);
     checkNumber("low", low, what);
     checkNumber("high", high, what);
     if (low > high) throw new RangeError(`Expected low ≤ high in the claim "${what}", got ${low} > ${high}`);
     const expected = `${formatNumber(low, options)} – ${formatNumber(high, options)}`;
-    return timingClaim(what, measured, measured >= low && measured <= high, expected, options);
+    timingClaim(what, measured, measured >= low && measured <= high, expected, options);
   },
 
   /**
