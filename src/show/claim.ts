@@ -246,7 +246,8 @@ export const claim = {
    * @throws ClaimError when the values differ.
    */
   equal<T>(what: string, actual: T, expected: T): void {
-    const shown = (v: unknown) => inspect(v, { depth: 4, breakLength: Infinity, maxArrayLength: 20 });
+    // compact: true keeps a long array on the one line of the claim (the default groups it into columns).
+    const shown = (v: unknown) => inspect(v, { depth: 4, breakLength: Infinity, compact: true, maxArrayLength: 20 });
     if (!isDeepStrictEqual(actual, expected)) {
       throw new ClaimError(`✘ ${what}: expected ${shown(expected)}, got ${shown(actual)}`);
     }

@@ -97,3 +97,11 @@ test("a timing claim that misses names the cores other programs keep busy", { sk
   const { lines } = captureLog(() => claim.atLeast("x", 1, 2));
   assert.match(lines[0] ?? "", /other programs keep \d+\.\d of \d+ core\(s\) busy, load average \d+\.\d/);
 });
+
+test("claim.equal prints a long array on one line", () => {
+  const names = Array.from({ length: 10 }, (_, i) => `customer ${i + 1}`);
+  const { lines } = captureLog(() => claim.equal("who held the lock", names, [...names]));
+  assert.equal(lines.length, 1);
+  assert.doesNotMatch(lines[0] ?? "", /\n/);
+  assert.match(lines[0] ?? "", /^✔ who held the lock: \[ 'customer 1', 'customer 2', .* 'customer 10' \]$/);
+});
