@@ -2,7 +2,7 @@
 // notebook in test/fixtures/notebooks breaks in one way.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, copyFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -140,3 +140,22 @@ test("with --busy the hog is killed even when a notebook fails", async () => {
   assert.ok(m, out);
   assert.throws(() => process.kill(Number(m[1]), 0), { code: "ESRCH" });
 });
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  test(`with --busy the hog is killed when the runner is stopped with ${signal}`, async () => {
+    const child = spawn(python, ["test/notebooks/run_notebooks.py", join(fixtures, "ok.ipynb"), "--busy"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const hogPid = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no hog started within 30 s: ${out}`)), 30_000);
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        const m = /CPU hog started \(pid (\d+)\)/.exec(out);
+        if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+      });
+    });
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill(signal);
+    await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error("the runner did not exit within 30 s")), 30_000).unref())]);
+    assert.throws(() => process.kill(hogPid, 0), { code: "ESRCH" }, `the hog ${hogPid} outlived the runner`);
+  });
+}
