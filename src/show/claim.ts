@@ -32,11 +32,23 @@ export interface ClaimOptions {
 export interface MachineLoad {
   /** CPU cores Node.js may use (`os.availableParallelism()`). */
   readonly cores: number;
-  /** The one-minute load average: how many programs wanted a core, on average (0 where the OS has none). */
+  /**
+   * The one-minute load average: how many programs wanted a core, on average (0 where the OS has
+   * none). In a container or sandbox it may count the whole host, so {@link MachineLoad.busyCores}
+   * is the better witness where it is measured.
+   */
   readonly loadAverage: number;
+  /**
+   * Cores kept busy by other programs, measured from `/proc/stat` over 100 ms
+   * (the machine's busy CPU time minus this process's own); `NaN` where `/proc/stat` is missing.
+   */
+  readonly busyCores: number;
   /** Other tslab kernels running on this machine (Linux only; 0 elsewhere). */
   readonly otherKernels: number;
-  /** True when the load average is at least half the cores: other work shares the machine. */
+  /**
+   * True when other work shares the machine: other programs keep at least half a core busy (or,
+   * where that cannot be measured, the load average is at least half the cores), or other kernels run.
+   */
   readonly busy: boolean;
 }
 
@@ -84,15 +96,53 @@ function countOtherKernels(): number {
   return count;
 }
 
+/** How long {@link machineLoad} watches the CPUs to see how busy other programs keep them. */
+const BUSY_SAMPLE_MS = 100;
+
+/** Busy and total CPU time of the whole machine so far, in clock ticks, from /proc/stat; undefined elsewhere. */
+function readCpuTicks(): { busy: number; total: number } | undefined {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    if (fields.length < 5 || fields.some((n) => !Number.isFinite(n))) return undefined;
+    const total = fields.reduce((a, b) => a + b, 0);
+    return { busy: total - fields[3]! - fields[4]!, total }; // idle and iowait are not busy
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * What the machine is doing now: cores, load average, other kernels, and whether it looks busy.
- * A timing claim that misses prints this as its likely cause.
+ * Cores kept busy by programs other than this one over a short sample; NaN where /proc/stat is missing.
+ * The load average alone misleads in containers (it may count the host's thousands of tasks).
+ */
+function measureBusyCores(cores: number): number {
+  const before = readCpuTicks();
+  if (before === undefined) return Number.NaN;
+  const ownBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  // A synchronous pause: the claim that asks has finished measuring, and a sleep here is not CPU.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, BUSY_SAMPLE_MS);
+  const after = readCpuTicks();
+  if (after === undefined || after.total <= before.total) return Number.NaN;
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const own = process.cpuUsage(ownBefore);
+  const ownCores = (own.user + own.system) / 1000 / wallMs;
+  const allCores = ((after.busy - before.busy) / (after.total - before.total)) * cores;
+  return Math.max(0, allCores - ownCores);
+}
+
+/**
+ * What the machine is doing now: cores, load average, the cores other programs keep busy,
+ * other kernels, and whether it looks busy. Watches the CPUs for 100 ms
+ * (blocking, like a short sleep). A timing claim that misses prints this as its likely cause.
  */
 export function machineLoad(): MachineLoad {
   const cores = os.availableParallelism();
   const loadAverage = os.loadavg()[0] ?? 0;
   const otherKernels = countOtherKernels();
-  return { cores, loadAverage, otherKernels, busy: loadAverage >= cores / 2 || otherKernels > 0 };
+  const busyCores = measureBusyCores(cores);
+  const cpuBusy = Number.isNaN(busyCores) ? loadAverage >= cores / 2 : busyCores >= 0.5;
+  return { cores, loadAverage, busyCores, otherKernels, busy: cpuBusy || otherKernels > 0 };
 }
 
 function formatNumber(value: number, options: ClaimOptions): string {
@@ -105,7 +155,9 @@ function formatNumber(value: number, options: ClaimOptions): string {
 
 function likelyCause(): string {
   const load = machineLoad();
-  const parts = [`load average ${load.loadAverage.toFixed(1)} on ${load.cores} core(s)`];
+  const parts = Number.isNaN(load.busyCores)
+    ? [`load average ${load.loadAverage.toFixed(1)} on ${load.cores} core(s)`]
+    : [`other programs keep ${load.busyCores.toFixed(1)} of ${load.cores} core(s) busy`, `load average ${load.loadAverage.toFixed(1)}`];
   if (load.otherKernels > 0) parts.push(`${load.otherKernels} other kernel(s) running`);
   const seen = parts.join(", ");
   return load.busy
@@ -119,31 +171,33 @@ function checkNumber(name: string, value: unknown, what: string): asserts value 
   }
 }
 
-function timingClaim(what: string, measured: number, holds: boolean, expected: string, options: ClaimOptions): boolean {
+// Returns nothing on purpose: tslab prints a cell's last expression, and a claim is often the
+// last line of a cell — a returned boolean would add a stray "true" under every ✔.
+function timingClaim(what: string, measured: number, holds: boolean, expected: string, options: ClaimOptions): void {
   const line = `${what}: ${formatNumber(measured, options)} (expected ${expected})`;
   if (holds) {
     console.log(`✔ ${line}`);
-    return true;
+    return;
   }
   const message = `✘ ${line} — ${likelyCause()}`;
   if (isStrict()) throw new ClaimError(message);
   console.log(`${message} The lesson goes on.`);
-  return false;
 }
 
 /** One-line checks for notebooks: timing claims (soft in class, strict in tests) and correctness checks (always strict). */
 export const claim = {
   /**
    * Timing claim: `measured` is at least `bound`. Prints `✔ what: 1.84× (expected ≥ 1.30×)`.
-   * A miss prints ✘ with the likely cause and returns false; in strict mode it throws.
+   * A miss prints ✘ with the likely cause and the lesson goes on; in strict mode it throws.
+   * Returns nothing, so a claim on a cell's last line prints only its own line.
    *
    * @example claim.atLeast("2 workers vs 1 worker", speedup, 1.3, { unit: "×" });
    * @throws ClaimError on a miss in strict mode; TypeError when a number is not a number.
    */
-  atLeast(what: string, measured: number, bound: number, options: ClaimOptions = {}): boolean {
+  atLeast(what: string, measured: number, bound: number, options: ClaimOptions = {}): void {
     checkNumber("measured", measured, what);
     checkNumber("bound", bound, what);
-    return timingClaim(what, measured, measured >= bound, `≥ ${formatNumber(bound, options)}`, options);
+    timingClaim(what, measured, measured >= bound, `≥ ${formatNumber(bound, options)}`, options);
   },
 
   /**
@@ -151,10 +205,10 @@ export const claim = {
    *
    * @throws ClaimError on a miss in strict mode; TypeError when a number is not a number.
    */
-  atMost(what: string, measured: number, bound: number, options: ClaimOptions = {}): boolean {
+  atMost(what: string, measured: number, bound: number, options: ClaimOptions = {}): void {
     checkNumber("measured", measured, what);
     checkNumber("bound", bound, what);
-    return timingClaim(what, measured, measured <= bound, `≤ ${formatNumber(bound, options)}`, options);
+    timingClaim(what, measured, measured <= bound, `≤ ${formatNumber(bound, options)}`, options);
   },
 
   /**
@@ -163,13 +217,13 @@ export const claim = {
    * @throws ClaimError on a miss in strict mode; TypeError when a number is not a number,
    *   RangeError when `low > high`.
    */
-  between(what: string, measured: number, low: number, high: number, options: ClaimOptions = {}): boolean {
+  between(what: string, measured: number, low: number, high: number, options: ClaimOptions = {}): void {
     checkNumber("measured", measured, what);
     checkNumber("low", low, what);
     checkNumber("high", high, what);
     if (low > high) throw new RangeError(`Expected low ≤ high in the claim "${what}", got ${low} > ${high}`);
     const expected = `${formatNumber(low, options)} – ${formatNumber(high, options)}`;
-    return timingClaim(what, measured, measured >= low && measured <= high, expected, options);
+    timingClaim(what, measured, measured >= low && measured <= high, expected, options);
   },
 
   /**
@@ -192,7 +246,8 @@ export const claim = {
    * @throws ClaimError when the values differ.
    */
   equal<T>(what: string, actual: T, expected: T): void {
-    const shown = (v: unknown) => inspect(v, { depth: 4, breakLength: Infinity, maxArrayLength: 20 });
+    // compact: true keeps a long array on the one line of the claim (the default groups it into columns).
+    const shown = (v: unknown) => inspect(v, { depth: 4, breakLength: Infinity, compact: true, maxArrayLength: 20 });
     if (!isDeepStrictEqual(actual, expected)) {
       throw new ClaimError(`✘ ${what}: expected ${shown(expected)}, got ${shown(actual)}`);
     }

@@ -106,6 +106,11 @@ export interface StartJupyterLabOptions {
    * Default: {@link DEFAULT_LAB_SETTINGS}.
    */
   settings?: Record<string, Record<string, unknown>>;
+  /**
+   * Run kernels in strict mode (`CONCURRENCY_LAB_STRICT=1`): a timing claim that misses throws,
+   * so the test fails. `false` runs them as in class. Default: true.
+   */
+  strict?: boolean;
 }
 
 /**
@@ -241,6 +246,8 @@ export async function startJupyterLab(options: StartJupyterLabOptions): Promise<
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
+      // Kernels inherit it: a timing claim that misses fails the test, as in the notebook runner.
+      CONCURRENCY_LAB_STRICT: options.strict === false ? "0" : "1",
       JUPYTER_CONFIG_DIR: join(state, "config"),
       JUPYTER_RUNTIME_DIR: join(state, "runtime"),
     },

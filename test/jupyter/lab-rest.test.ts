@@ -58,7 +58,7 @@ test("the kernelspec lives in the project's .venv, not in a user or system Jupyt
   assert.equal(listed.kernelspecs.tslab?.resource_dir, join(ROOT, ".venv", "share", "jupyter", "kernels", "tslab"));
 });
 
-test("a TypeScript kernel starts and runs 1 + 1", async () => {
+test("a TypeScript kernel starts in strict mode (timing claims that miss throw) and runs 1 + 1", async () => {
   const kernel = await api<{ id: string }>("/api/kernels", { method: "POST", body: JSON.stringify({ name: "tslab" }) });
   try {
     const wsUrl = `${lab!.baseUrl.replace("http", "ws")}/api/kernels/${kernel.id}/channels?token=${lab!.token}`;
@@ -72,7 +72,7 @@ test("a TypeScript kernel starts and runs 1 + 1", async () => {
         ws.send(JSON.stringify({
           header: { msg_id: msgId, msg_type: "execute_request", username: "test", session: randomUUID(), date: new Date().toISOString(), version: "5.3" },
           parent_header: {}, metadata: {}, channel: "shell",
-          content: { code: "1 + 1", silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true },
+          content: { code: "console.log(1 + 1, `strict=${process.env.CONCURRENCY_LAB_STRICT}`)", silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true },
         }));
       });
       ws.addEventListener("message", (event) => {
@@ -89,7 +89,7 @@ test("a TypeScript kernel starts and runs 1 + 1", async () => {
     });
     ws.close();
     assert.equal(result.status, "ok");
-    assert.equal(result.text.trim(), "2");
+    assert.equal(result.text.trim(), "2 strict=1");
   } finally {
     await api(`/api/kernels/${kernel.id}`, { method: "DELETE" });
   }

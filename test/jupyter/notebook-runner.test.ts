@@ -2,7 +2,7 @@
 // notebook in test/fixtures/notebooks breaks in one way.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, copyFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -85,3 +85,77 @@ test("run twice in one kernel, a clean notebook passes with the same resources a
   assert.ok(m, out);
   assert.deepEqual(JSON.parse(m[1]!), JSON.parse(m[2]!));
 });
+
+/** Stream text of every code cell of an executed notebook, in order. */
+function outputsOf(path: string): string[] {
+  const nb = JSON.parse(readFileSync(path, "utf8")) as { cells: Array<{ cell_type: string; outputs?: Array<{ text?: string | string[] }> }> };
+  return nb.cells.filter((c) => c.cell_type === "code").map((c) => (c.outputs ?? []).map((o) => [o.text ?? ""].flat().join("")).join(""));
+}
+
+test("by default the runner is strict: a timing claim that misses fails the notebook", async () => {
+  const { code, out } = await runner("claim-timing-miss.ipynb");
+  assert.equal(code, 1, out);
+  assert.match(out, /mode: strict/);
+  assert.match(out, /claim-timing-miss cell 1: the kernel replied 'error'/);
+  assert.match(out, /ClaimError: ✘ speed-up that cannot happen: 1\.00× \(expected ≥ 2\.00×\)/);
+});
+
+test("with --class-mode a timing claim that misses prints ✘ and the notebook goes on", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nbclass-"));
+  try {
+    const { code, out } = await run("test/notebooks/run_notebooks.py", join(fixtures, "claim-timing-miss.ipynb"), "--class-mode", "--output", dir);
+    assert.equal(code, 0, out);
+    assert.match(out, /mode: class/);
+    assert.match(out, /PASS claim-timing-miss\s+cells 2\/2/);
+    const [claimCell, next] = outputsOf(join(dir, "claim-timing-miss.ipynb"));
+    assert.match(claimCell ?? "", /^✘ speed-up that cannot happen: 1\.00× \(expected ≥ 2\.00×\) — .*The lesson goes on\.\n$/);
+    assert.equal(next, "the lesson goes on\n");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+for (const mode of [[], ["--class-mode"]]) {
+  test(`a failing correctness check fails the runner${mode.length ? " in class mode too" : " in strict mode"}`, async () => {
+    const { code, out } = await run("test/notebooks/run_notebooks.py", join(fixtures, "claim-wrong-result.ipynb"), ...mode);
+    assert.equal(code, 1, out);
+    assert.match(out, /claim-wrong-result cell 1: the kernel replied 'error'/);
+    assert.match(out, /ClaimError: ✘ visits: expected 1000, got 999/);
+  });
+}
+
+test("with --busy a CPU hog burns a core for the whole run, is reported and is killed at the end", async () => {
+  const { code, out } = await run("test/notebooks/run_notebooks.py", join(fixtures, "ok.ipynb"), "--class-mode", "--busy");
+  assert.equal(code, 0, out);
+  const m = /CPU hog \(pid (\d+)\) burnt ([\d.]+) s of CPU in ([\d.]+) s = ([\d.]+) core\(s\)/.exec(out);
+  assert.ok(m, out);
+  assert.ok(Number(m[4]) >= 0.5, `expected the hog to keep at least half a core busy, got ${m[4]}`);
+  assert.throws(() => process.kill(Number(m[1]), 0), { code: "ESRCH" }, "the hog is still running after the runner exited");
+});
+
+test("with --busy the hog is killed even when a notebook fails", async () => {
+  const { code, out } = await run("test/notebooks/run_notebooks.py", join(fixtures, "thrown-error.ipynb"), "--busy");
+  assert.equal(code, 1, out);
+  const m = /CPU hog \(pid (\d+)\)/.exec(out);
+  assert.ok(m, out);
+  assert.throws(() => process.kill(Number(m[1]), 0), { code: "ESRCH" });
+});
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  test(`with --busy the hog is killed when the runner is stopped with ${signal}`, async () => {
+    const child = spawn(python, ["test/notebooks/run_notebooks.py", join(fixtures, "ok.ipynb"), "--busy"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const hogPid = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no hog started within 30 s: ${out}`)), 30_000);
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        const m = /CPU hog started \(pid (\d+)\)/.exec(out);
+        if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+      });
+    });
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill(signal);
+    await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error("the runner did not exit within 30 s")), 30_000).unref())]);
+    assert.throws(() => process.kill(hogPid, 0), { code: "ESRCH" }, `the hog ${hogPid} outlived the runner`);
+  });
+}

@@ -16,6 +16,14 @@ notebook, so node resolution finds node_modules/concurrency-lab and nothing is w
 With --twice, every notebook is executed twice in the same kernel and the kernel's threads,
 child processes and listening sockets are compared: a second run must add none.
 
+Kernels run in strict mode (CONCURRENCY_LAB_STRICT=1): a timing claim that misses throws and
+fails the notebook. With --class-mode they run as in class (CONCURRENCY_LAB_STRICT=0): a miss
+prints ✘ and the notebook goes on; a failing correctness check fails the notebook either way.
+
+With --busy, a CPU-bound process keeps one core busy for the whole run; the runner prints the
+CPU time it burnt (it must have kept at least half a core busy, or the run fails) and always
+kills it, also on an error or Ctrl+C.
+
 Prints one line per notebook and a closing line "notebooks: N passed, N failed".
 Exit code 0 only when every notebook passed.
 """
@@ -24,9 +32,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
+import ctypes
 import json
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -244,13 +255,73 @@ def run_one(path: Path, workdir: Path, args) -> tuple[Result, object]:
     return result, nb
 
 
+class CpuHog:
+    """A child `node -e 'for(;;){}'` that burns one core; its CPU time is read from /proc."""
+
+    MIN_CORES = 0.5  # below this share of one core over the run, the machine was not really busy
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen | None = None
+        self.started = 0.0
+        self.cpu_seconds = 0.0
+        self.wall_seconds = 0.0
+
+    @staticmethod
+    def _die_with_parent() -> None:
+        # Linux: the kernel sends the hog SIGKILL if the runner itself is killed (prctl PR_SET_PDEATHSIG).
+        try:
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+
+    def __enter__(self) -> "CpuHog":
+        self.proc = subprocess.Popen(["node", "-e", "for(;;){}"], stdin=subprocess.DEVNULL, preexec_fn=self._die_with_parent)
+        self.started = time.monotonic()
+        print(f"busy machine: CPU hog started (pid {self.proc.pid}), keeping one core busy", flush=True)
+        return self
+
+    def cpu(self) -> float:
+        """utime + stime of the hog so far, in seconds."""
+        assert self.proc is not None
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def __exit__(self, *exc) -> None:
+        assert self.proc is not None
+        try:
+            self.cpu_seconds = self.cpu()
+        except OSError:
+            self.cpu_seconds = 0.0
+        self.wall_seconds = time.monotonic() - self.started
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+
+    @property
+    def cores(self) -> float:
+        return self.cpu_seconds / self.wall_seconds if self.wall_seconds > 0 else 0.0
+
+    def report(self) -> str:
+        return (f"busy machine: the CPU hog (pid {self.proc.pid if self.proc else '?'}) burnt {self.cpu_seconds:.1f} s of CPU "
+                f"in {self.wall_seconds:.1f} s = {self.cores:.2f} core(s) on average (at least {self.MIN_CORES} required); killed")
+
+
+def _raise_interrupt(signum, frame):  # SIGTERM ends the run like Ctrl+C, so the hog is killed
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", help="notebooks, or folders of notebooks")
     parser.add_argument("--output", help="write the executed notebooks to this folder")
     parser.add_argument("--twice", action="store_true", help="run each notebook twice in one kernel and compare resources")
     parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default 600)")
+    parser.add_argument("--class-mode", action="store_true",
+                        help="run kernels as in class (CONCURRENCY_LAB_STRICT=0): a timing claim that misses prints ✘ instead of failing")
+    parser.add_argument("--busy", action="store_true", help="keep one core busy with a CPU-bound process during the run")
     args = parser.parse_args(argv)
+    # Kernels inherit the runner's environment.
+    os.environ["CONCURRENCY_LAB_STRICT"] = "0" if args.class_mode else "1"
 
     notebooks: list[Path] = []
     for p in map(Path, args.paths):
@@ -259,8 +330,28 @@ def main(argv: list[str] | None = None) -> int:
         print("notebooks: no notebook found in " + " ".join(args.paths))
         return 1
 
-    run_root = ROOT / "build" / "run" / f"{os.getpid()}"
+    print(f"mode: {'class (timing misses print ✘)' if args.class_mode else 'strict (timing misses fail)'}", flush=True)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
     results: list[Result] = []
+    hog = CpuHog() if args.busy else None
+    start = time.monotonic()
+    if hog is None:
+        run_all(notebooks, args, results)
+    else:
+        with hog:  # killed on the way out, whatever ends the run
+            run_all(notebooks, args, results)
+        print(hog.report(), flush=True)
+    passed = sum(r.passed for r in results)
+    ok = passed == len(results)
+    if hog is not None and hog.cores < hog.MIN_CORES:
+        print(f"busy machine: FAIL — the hog kept only {hog.cores:.2f} core(s) busy, so the run proves nothing about a busy machine")
+        ok = False
+    print(f"notebooks: {passed} passed, {len(results) - passed} failed in {time.monotonic() - start:.0f} s")
+    return 0 if ok else 1
+
+
+def run_all(notebooks: list[Path], args, results: list[Result]) -> None:
+    run_root = ROOT / "build" / "run" / f"{os.getpid()}"
     try:
         for path in notebooks:
             # Copy the notebook's folder (data files travel with it) into the repo's build/.
@@ -282,10 +373,6 @@ def main(argv: list[str] | None = None) -> int:
                 nbformat.write(nb, out / path.name)
     finally:
         shutil.rmtree(run_root, ignore_errors=True)
-
-    passed = sum(r.passed for r in results)
-    print(f"notebooks: {passed} passed, {len(results) - passed} failed")
-    return 0 if passed == len(results) else 1
 
 
 if __name__ == "__main__":
