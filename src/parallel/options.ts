@@ -23,8 +23,10 @@ export interface ParallelOptions {
   /**
    * `"threads"`: worker threads (piscina). `"processes"`: child processes. Ignored when
    * `nJobs` is 1. Default `"threads"` — unlike joblib, whose default is processes: Node's
-   * worker threads run JavaScript in parallel (there is no GIL), start in milliseconds and
-   * copy data faster, so processes buy only isolation.
+   * worker threads run JavaScript in parallel (there is no GIL) and share the process's memory.
+   * Both kinds cost milliseconds to start (a thread is a whole V8 isolate with its own Node
+   * environment) and pass tasks at rates of the same order; which is ahead depends on the Node
+   * version and the machine. Processes buy isolation: a crash or a leak stays in its child.
    */
   prefer?: Prefer;
   /**
