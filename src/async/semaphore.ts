@@ -166,6 +166,7 @@ export class Semaphore {
  *   })));
  */
 export class Lock extends Semaphore {
+  /** A lock: a semaphore with one permit. */
   constructor() {
     super(1);
   }

@@ -28,6 +28,11 @@ export class ParallelTaskError extends Error {
   /** The name of the failing task's function (`""` when anonymous). */
   readonly functionName: string;
 
+  /**
+   * @param index the failing task's position in the input
+   * @param total how many tasks the run had
+   * @param cause what the task threw.
+   */
   constructor(index: number, total: number, functionName: string, input: readonly unknown[], cause: unknown, detail = "") {
     const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
     super(`Task ${index} of ${total}, ${formatCall(functionName, input)}, failed${detail}: ${reason}`, { cause });
@@ -49,6 +54,10 @@ export class UnshippableFunctionError extends TypeError {
   /** The names it uses from outside itself (empty for the other reasons). */
   readonly missing: readonly string[];
 
+  /**
+   * @param functionName the function that cannot be shipped
+   * @param missing the outside names it uses.
+   */
   constructor(functionName: string, message: string, missing: readonly string[] = []) {
     super(message);
     this.name = "UnshippableFunctionError";

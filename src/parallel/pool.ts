@@ -46,6 +46,7 @@ interface Waiter {
 export class WaitingLine {
   #waiters: Waiter[] = [];
 
+  /** How many batches are waiting for a worker. */
   get length(): number {
     return this.#waiters.length;
   }

@@ -51,6 +51,7 @@ export class ProcessPool implements WorkerPool {
   #closed = false;
   #broken: Error | undefined;
 
+  /** A pool of `size` child processes, all started at once (fork). */
   constructor(size: number) {
     this.size = size;
     for (let i = 0; i < size; i++) this.#spawn();
@@ -129,6 +130,7 @@ export class ProcessPool implements WorkerPool {
     this.#spawn();
   }
 
+  /** Queue a batch for the next free process; `signal` drops it while it still waits. */
   run(batch: WireBatch, signal?: AbortSignal): Promise<BatchOutcome> {
     if (this.#closed) return Promise.reject(new Error("This process pool is closed"));
     if (this.#broken) return Promise.reject(this.#broken);
@@ -159,6 +161,7 @@ export class ProcessPool implements WorkerPool {
     }
   }
 
+  /** Resolves once every process has started and answered. */
   async ready(): Promise<void> {
     // Someone awaits the start-up: children still starting must keep Node alive meanwhile, or a
     // plain script awaiting ready() exits with "unsettled top-level await" (exit code 13).
@@ -172,10 +175,12 @@ export class ProcessPool implements WorkerPool {
     }
   }
 
+  /** The process ids of the workers. */
   workerIds(): number[] {
     return [...this.#children].map((child) => child.proc.pid).filter((pid): pid is number => pid !== undefined);
   }
 
+  /** Reject the waiting batches and end every process; resolves when they have exited. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -193,6 +198,7 @@ export class ProcessPool implements WorkerPool {
     await Promise.all(exits);
   }
 
+  /** Kill every process at once (the kernel is exiting: no time to wait). */
   killNow(): void {
     for (const child of this.#children) child.proc.kill("SIGKILL");
   }

@@ -24,6 +24,7 @@ export class ThreadPool implements WorkerPool {
   #ready: Promise<void> | undefined;
   #closed = false;
 
+  /** A pool of `size` worker threads (piscina), started at once. */
   constructor(size: number) {
     this.size = size;
     const entry = workerEntry("thread-worker");
@@ -39,6 +40,7 @@ export class ThreadPool implements WorkerPool {
     });
   }
 
+  /** Queue a batch for the next free thread; `signal` drops it while it still waits. */
   run(batch: WireBatch, signal?: AbortSignal): Promise<BatchOutcome> {
     if (this.#closed) return Promise.reject(new Error("This thread pool is closed"));
     return this.#line.enqueue(batch, signal, () => this.#drain());
@@ -67,16 +69,19 @@ export class ThreadPool implements WorkerPool {
     }
   }
 
+  /** Resolves once every thread has started and answered. */
   ready(): Promise<void> {
     // One empty batch per thread: resolves once threads answer (piscina starts them all at once).
     this.#ready ??= Promise.all(Array.from({ length: this.size }, () => this.run(EMPTY_BATCH))).then(() => undefined);
     return this.#ready;
   }
 
+  /** The thread ids of the workers. */
   workerIds(): number[] {
     return this.#piscina.threads.map((thread) => thread.threadId);
   }
 
+  /** Reject the waiting batches and end every thread; resolves when they have stopped. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -84,6 +89,7 @@ export class ThreadPool implements WorkerPool {
     await this.#piscina.destroy();
   }
 
+  /** Nothing to do for threads: they end with the process. */
   killNow(): void {
     // Worker threads end with their process; nothing to do synchronously.
   }

@@ -8,6 +8,10 @@ export class HttpError extends Error {
   /** The HTTP status code to answer with (4xx for bad input). */
   readonly statusCode: number;
 
+  /**
+   * @param statusCode the 4xx status to answer with
+   * @param message the reason, said to the client.
+   */
   constructor(statusCode: number, message: string) {
     super(message);
     this.name = "HttpError";
