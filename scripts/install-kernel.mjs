@@ -31,3 +31,13 @@ for (const logo of ["logo-32x32.png", "logo-64x64.png"]) {
   if (existsSync(src)) copyFileSync(src, join(dir, logo));
 }
 console.log(`tslab kernelspec written to ${dir}`);
+
+// The course's own JupyterLab (the .venv's server) makes TypeScript the default kernel, so
+// "New notebook" in the launcher or the File menu opens a TypeScript notebook, not Python 3.
+if (dirAt < 0) {
+  // (Its main config file: the server reads only extension lists from jupyter_server_config.d/.)
+  const configDir = join(root, ".venv", "etc", "jupyter");
+  mkdirSync(configDir, { recursive: true });
+  const config = { MultiKernelManager: { default_kernel_name: "tslab" } };
+  writeFileSync(join(configDir, "jupyter_server_config.json"), JSON.stringify(config, null, 2) + "\n");
+}

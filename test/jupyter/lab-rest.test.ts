@@ -38,6 +38,7 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 }
 
 interface KernelSpecs {
+  default: string;
   kernelspecs: Record<string, { spec: { argv: string[]; language: string; display_name: string } }>;
 }
 
@@ -49,6 +50,11 @@ test("the TypeScript kernelspec is listed, with absolute paths to node and tslab
   assert.equal(tslab.spec.display_name, "TypeScript");
   const [node, script] = tslab.spec.argv;
   assert.ok(node?.startsWith("/") && script?.startsWith(join(ROOT, "node_modules", "tslab")), tslab.spec.argv.join(" "));
+});
+
+test("a new notebook gets the TypeScript kernel: it is the server's default kernel", async () => {
+  const specs = await api<KernelSpecs>("/api/kernelspecs");
+  assert.equal(specs.default, "tslab", `the default kernel is ${specs.default}, of ${Object.keys(specs.kernelspecs).join(", ")}`);
 });
 
 test("the kernelspec lives in the project's .venv, not in a user or system Jupyter folder", () => {
