@@ -32,60 +32,59 @@ function check(root: string): { stdout: string; status: number | null } {
   return { stdout: run.stdout, status: run.status };
 }
 
+/** Run `body` on a fresh fake course folder (see {@link fakeCourse}), removed afterwards. */
+function withFakeCourse(...args: [body: (root: string) => void] | [madeIn: string, body: (root: string) => void]): void {
+  const [madeIn, body] = args.length === 1 ? [undefined, args[0]] : args;
+  const root = fakeCourse(madeIn);
+  try {
+    body(root);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 const kernelJson = (root: string) => join(root, ".venv", "share", "jupyter", "kernels", "tslab", "kernel.json");
 
 test("set-up made in this folder is left alone and nothing is printed", () => {
-  const root = fakeCourse();
-  try {
-    const run = check(root);
-    assert.equal(run.status, 0);
-    assert.equal(run.stdout, "");
-    assert.ok(existsSync(kernelJson(root)));
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  withFakeCourse((root) => {
+  const run = check(root);
+  assert.equal(run.status, 0);
+  assert.equal(run.stdout, "");
+  assert.ok(existsSync(kernelJson(root)));
+  });
 });
 
 test("a .venv whose scripts name another folder is removed, with one line naming both folders", () => {
-  const root = fakeCourse("/old/place/course");
-  try {
-    const run = check(root);
-    assert.equal(run.status, 0);
-    const lines = run.stdout.trim().split("\n");
-    assert.equal(lines.length, 1, run.stdout);
-    assert.match(lines[0] ?? "", /belongs to \/old\/place\/course/);
-    assert.ok(lines[0]?.includes(root));
-    assert.match(lines[0] ?? "", /rebuilding \.venv and the TypeScript kernelspec/);
-    assert.ok(!existsSync(join(root, ".venv")));
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  withFakeCourse("/old/place/course", (root) => {
+  const run = check(root);
+  assert.equal(run.status, 0);
+  const lines = run.stdout.trim().split("\n");
+  assert.equal(lines.length, 1, run.stdout);
+  assert.match(lines[0] ?? "", /belongs to \/old\/place\/course/);
+  assert.ok(lines[0]?.includes(root));
+  assert.match(lines[0] ?? "", /rebuilding \.venv and the TypeScript kernelspec/);
+  assert.ok(!existsSync(join(root, ".venv")));
+  });
 });
 
 test("a venv's pyvenv.cfg naming another folder is enough to rebuild it", () => {
-  const root = fakeCourse();
-  try {
-    rmSync(join(root, ".venv", "bin", "jupyter"));
-    writeFileSync(join(root, ".venv", "pyvenv.cfg"), "home = /usr/bin\ncommand = /usr/bin/python3 -m venv /elsewhere/course/.venv\n");
-    const run = check(root);
-    assert.match(run.stdout, /belongs to \/elsewhere\/course,/);
-    assert.ok(!existsSync(join(root, ".venv")));
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  withFakeCourse((root) => {
+  rmSync(join(root, ".venv", "bin", "jupyter"));
+  writeFileSync(join(root, ".venv", "pyvenv.cfg"), "home = /usr/bin\ncommand = /usr/bin/python3 -m venv /elsewhere/course/.venv\n");
+  const run = check(root);
+  assert.match(run.stdout, /belongs to \/elsewhere\/course,/);
+  assert.ok(!existsSync(join(root, ".venv")));
+  });
 });
 
 test("a kernelspec that starts another folder's tslab is removed; the venv made here stays", () => {
-  const root = fakeCourse();
-  try {
-    writeFileSync(kernelJson(root), JSON.stringify({ argv: [process.execPath, "/old/course/node_modules/tslab/bin/tslab", "kernel"] }));
-    const run = check(root);
-    assert.match(run.stdout, /belongs to \/old\/course, .*rebuilding the TypeScript kernelspec here/);
-    assert.ok(!existsSync(kernelJson(root)));
-    assert.ok(existsSync(join(root, ".venv", "bin", "jupyter")));
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  withFakeCourse((root) => {
+  writeFileSync(kernelJson(root), JSON.stringify({ argv: [process.execPath, "/old/course/node_modules/tslab/bin/tslab", "kernel"] }));
+  const run = check(root);
+  assert.match(run.stdout, /belongs to \/old\/course, .*rebuilding the TypeScript kernelspec here/);
+  assert.ok(!existsSync(kernelJson(root)));
+  assert.ok(existsSync(join(root, ".venv", "bin", "jupyter")));
+  });
 });
 
 test("a folder reached through a symlink is still the same folder", () => {
@@ -106,25 +105,19 @@ test("a folder reached through a symlink is still the same folder", () => {
 });
 
 test("pip's /bin/sh form of a script, for a folder whose path has a space, is read too", () => {
-  const root = fakeCourse();
-  try {
-    writeFileSync(join(root, ".venv", "bin", "jupyter"), `#!/bin/sh\n'''exec' "/old place/course/.venv/bin/python" "$0" "$@"\n' '''\nimport sys\n`);
-    const run = check(root);
-    assert.match(run.stdout, /belongs to \/old place\/course,/);
-    assert.ok(!existsSync(join(root, ".venv")));
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  withFakeCourse((root) => {
+  writeFileSync(join(root, ".venv", "bin", "jupyter"), `#!/bin/sh\n'''exec' "/old place/course/.venv/bin/python" "$0" "$@"\n' '''\nimport sys\n`);
+  const run = check(root);
+  assert.match(run.stdout, /belongs to \/old place\/course,/);
+  assert.ok(!existsSync(join(root, ".venv")));
+  });
 });
 
 test("a kernelspec whose node is gone is written again, and the line says why", () => {
-  const root = fakeCourse();
-  try {
-    writeFileSync(kernelJson(root), JSON.stringify({ argv: ["/no/such/node", `${root}/node_modules/tslab/bin/tslab`, "kernel"] }));
-    const run = check(root);
-    assert.equal(run.stdout.trim(), "The TypeScript kernelspec names a node that is gone (/no/such/node): writing it again for the node on your PATH.");
-    assert.ok(!existsSync(kernelJson(root)));
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  withFakeCourse((root) => {
+  writeFileSync(kernelJson(root), JSON.stringify({ argv: ["/no/such/node", `${root}/node_modules/tslab/bin/tslab`, "kernel"] }));
+  const run = check(root);
+  assert.equal(run.stdout.trim(), "The TypeScript kernelspec names a node that is gone (/no/such/node): writing it again for the node on your PATH.");
+  assert.ok(!existsSync(kernelJson(root)));
+  });
 });
