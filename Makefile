@@ -33,7 +33,7 @@ $(info $(FOLDER_CHECK))
 endif
 endif
 
-.PHONY: lab test notebooks serve bench bench-venv benchtest setup build check unit jupyter nbcheck nbrun nbbusy browser compat matrix copytest clean
+.PHONY: lab test notebooks serve bench bench-venv benchtest setup build check unit jupyter nbcheck nbrun nbbusy browser compat matrix copytest clean release autograde gradetest
 
 ## Set-up ---------------------------------------------------------------------
 
@@ -130,7 +130,7 @@ compat: setup $(BENCH_STAMP)
 copytest: setup
 	npm run --silent test:setup
 
-test: setup check unit jupyter nbcheck nbrun nbbusy browser benchtest compat copytest
+test: setup check unit jupyter nbcheck nbrun nbbusy browser benchtest compat copytest gradetest
 
 # The unit tests and every notebook (once) under each Node.js version pinned in test/matrix/,
 # each with a tslab kernel of its own; prints a version × result table, fails if any failed.
@@ -143,6 +143,24 @@ $(MATRIX_STAMP): test/matrix/package.json test/matrix/package-lock.json
 
 matrix: setup $(MATRIX_STAMP)
 	node scripts/matrix.mjs $(if $(ONLY),--only $(ONLY))
+
+## Homework (nbgrader) ----------------------------------------------------------
+
+# The student release of every notebook in notebooks/: reference answers replaced by a stub that
+# fails until the student writes code, outputs cleared. Written to build/release/.
+release: setup
+	$(VENV)/bin/python scripts/grade.py release
+
+# Grades a folder of submissions, one sub-folder per student holding that student's notebooks,
+# under the tslab kernel; writes build/grades.csv (student, notebook, points, max).
+autograde: setup
+	@test -n "$(SUBMISSIONS)" || { echo "Usage: make autograde SUBMISSIONS=<folder with one sub-folder per student>" >&2; exit 2; }
+	$(VENV)/bin/python scripts/grade.py autograde "$(SUBMISSIONS)"
+
+# The release holds no answer; the reference answers autograde to full marks and the untouched
+# release to zero in every notebook; the grade CSV has those rows.
+gradetest: setup
+	$(VENV)/bin/python test/grading/gradetest.py
 
 ## The course, executed -------------------------------------------------------
 
