@@ -47,11 +47,12 @@ PAGE_TEMPLATE = r"""
 {{ super() }}
 {{ resources.site_nav }}
 {%- endblock body_header -%}
-{#- A solution (tag "solution") or a cell whose code is collapsed in JupyterLab stays folded. -#}
+{#- A solution (an exercise's answer cell, or tag "solution") or a cell whose code is collapsed in JupyterLab stays folded. -#}
 {% block codecell %}
 {%- set tags = cell.metadata.get('tags', []) -%}
-{%- if 'solution' in tags or cell.metadata.get('jupyter', {}).get('source_hidden') -%}
-<details class="site-folded"><summary>{{ 'Solution' if 'solution' in tags else 'Hidden code' }} (click to show)</summary>
+{%- set solution = 'solution' in tags or cell.metadata.get('nbgrader', {}).get('solution') -%}
+{%- if solution or cell.metadata.get('jupyter', {}).get('source_hidden') -%}
+<details class="site-folded"><summary>{{ 'Solution' if solution else 'Hidden code' }} (click to show)</summary>
 {{ super() }}
 </details>
 {%- else -%}
