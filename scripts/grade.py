@@ -37,6 +37,9 @@ def nbgrader(*args: str) -> None:
     env["CONCURRENCY_LAB_STRICT"] = "0"
     # nbgrader runs the venv's alembic by name to create its gradebook.
     env["PATH"] = f"{NBGRADER.parent}{os.pathsep}{env.get('PATH', '')}"
+    # nbgrader 0.9.6's gradebook under SQLAlchemy 2.1 warns "Object of type <SubmittedNotebook> not
+    # in session" on every autograde; the grades are stored all the same (the CSV is read back).
+    env["PYTHONWARNINGS"] = "ignore:Object of type"
     # nbgrader reads nbgrader_config.py from the folder it runs in: point that one at the course's.
     (COURSE / "nbgrader_config.py").write_text(f"load_subconfig({str(CONFIG)!r})\n")
     cmd = [str(NBGRADER), *args, f"--CourseDirectory.root={COURSE}", "--log-level=WARN"]
