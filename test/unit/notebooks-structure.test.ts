@@ -5,7 +5,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 
-interface Cell { cell_type: string; source: string | string[]; metadata?: { tags?: string[]; jupyter?: { source_hidden?: boolean } } }
+interface Nbgrader { solution?: boolean; grade?: boolean; locked?: boolean; points?: number; grade_id?: string }
+interface Cell { cell_type: string; source: string | string[]; metadata?: { tags?: string[]; jupyter?: { source_hidden?: boolean }; nbgrader?: Nbgrader } }
 interface Notebook { cells: Cell[]; metadata: { kernelspec?: { name?: string } } }
 
 /**
@@ -23,6 +24,7 @@ const MAP: Record<string, Array<[section: string, term: string]>> = {
   "07-http-client": [["11.3.2", "aiohttp 异步"]],
   "08-semaphore-limits": [["11.3.2", "并发限制"]],
   "09-http2": [["11.3.3", "httpx 异步"]],
+  "10-capstone-polite-crawler": [],
 };
 
 const text = (c: Cell) => (Array.isArray(c.source) ? c.source.join("") : c.source);
@@ -59,10 +61,40 @@ for (const [name, sections] of Object.entries(MAP)) {
     assert.ok(hs.includes("## Exercises"), "expected a '## Exercises' heading");
     const exercisesAt = nb.cells.findIndex((c) => c.cell_type === "markdown" && text(c).includes("## Exercises"));
     const after = nb.cells.slice(exercisesAt);
+    if (nb.cells.some((c) => c.metadata?.nbgrader !== undefined)) {
+      assertGradedExercises(name, nb, after);
+      return;
+    }
     const solutions = after.filter((c) => c.cell_type === "code" && (c.metadata?.tags ?? []).includes("solution"));
     const exercises = after.filter((c) => c.cell_type === "markdown").map(text).join("\n").split("\n").filter((l) => /^\s*\d+\.\s/.test(l));
     assert.ok(exercises.length >= 2, `expected at least two numbered exercises, got ${exercises.length}`);
     assert.ok(solutions.length >= exercises.length, `expected a solution cell (tagged 'solution') for each of the ${exercises.length} exercises, got ${solutions.length}`);
     for (const s of solutions) assert.equal(s.metadata?.jupyter?.source_hidden, true, "a solution is hidden until the student opens it");
   });
+}
+
+/**
+ * The graded form of exercises (nbgrader): each `### Exercise N · <Kind> — <title>` has an answer
+ * cell (a solution region between `// BEGIN SOLUTION` and `// END SOLUTION`) followed, at the next
+ * graded cell, by a locked check cell with points; grade ids are unique and named after the
+ * notebook; there is a Predict-first and a Debug exercise; no code cell is over 20 lines.
+ */
+function assertGradedExercises(name: string, nb: Notebook, after: Cell[]): void {
+  const titles = after.filter((c) => c.cell_type === "markdown").flatMap((c) => text(c).split("\n")).filter((l) => l.startsWith("### Exercise"));
+  const kinds = titles.map((t) => /^### Exercise \d+ · (Predict first|Debug|Measure) — \S/.exec(t)?.[1]);
+  assert.ok(titles.length >= 2 && kinds.every((k) => k !== undefined), `expected "### Exercise N · <Predict first|Debug|Measure> — title" headings, got:\n${titles.join("\n")}`);
+  assert.ok(kinds.includes("Predict first") && kinds.includes("Debug"), `expected a Predict-first and a Debug exercise, got ${kinds.join(", ")}`);
+  const graded = nb.cells.filter((c) => c.metadata?.nbgrader !== undefined);
+  const ids = graded.map((c) => c.metadata?.nbgrader?.grade_id ?? "");
+  assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), [], "grade ids are unique");
+  for (const id of ids) assert.match(id, new RegExp(`^${name}-[\\w-]+-(answer|check)$`));
+  for (let i = 0; i < graded.length; i += 2) {
+    const [answer, check] = [graded[i]?.metadata?.nbgrader, graded[i + 1]?.metadata?.nbgrader];
+    assert.ok(answer?.solution === true && answer.grade === false && answer.locked === false, `${ids[i]}: an answer cell (solution, not graded, unlocked)`);
+    assert.match(text(graded[i]!), /^ *\/\/ BEGIN SOLUTION$[\s\S]+^ *\/\/ END SOLUTION$/m, `${ids[i]}: a solution region`);
+    assert.ok(check?.grade === true && check.locked === true && (check.points ?? 0) > 0 && check.solution === false, `${ids[i + 1]}: a locked check cell with points after the answer`);
+  }
+  assert.equal(after.filter((c) => c.metadata?.nbgrader?.solution === true).length, titles.length, "one answer cell per exercise");
+  const long = nb.cells.filter((c) => c.cell_type === "code" && text(c).split("\n").length > 20).map((c) => text(c).split("\n")[0]);
+  assert.deepEqual(long, [], "code cells over 20 lines");
 }
