@@ -78,8 +78,9 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
 
   await registerBodyParsers(app, bodyLimit);
   registerHttpbinRoutes(app);
-  registerBookstoreRoutes(app);
-  registerRateLimitedRoute(app, options.limiter ?? new RateLimiter());
+  const limiter = options.limiter ?? new RateLimiter();
+  registerBookstoreRoutes(app, limiter);
+  registerRateLimitedRoute(app, limiter);
   app.get("/", (_request, reply) => reply.type("text/html; charset=utf-8").send(INDEX_HTML));
   return app;
 }
@@ -111,7 +112,7 @@ const INDEX_HTML = `<!DOCTYPE html>
 <li><a href="/headers">/headers</a>, <a href="/ip">/ip</a>, <a href="/user-agent">/user-agent</a>, <a href="/uuid">/uuid</a></li>
 <li><a href="/bytes/16">/bytes/:n</a>, <a href="/stream/3">/stream/:n</a>, <a href="/drip?duration=2&amp;numbytes=5">/drip</a></li>
 <li><a href="/html">/html</a>, <a href="/json">/json</a>, <a href="/robots.txt">/robots.txt</a></li>
-<li>Course extras: <a href="/books/">/books/</a> — a bookstore (50 pages, ?delay=seconds);
+<li>Course extras: <a href="/books/">/books/</a> — a bookstore (50 pages, ?delay=seconds, ?limit=n&amp;window=seconds to ban fast clients);
 <a href="/limited?limit=5&amp;window=1">/limited?limit=5&amp;window=1</a> — 403 您的IP访问频率过高 past the limit</li>
 </ul>
 </body></html>

@@ -7,12 +7,15 @@
  *   /books/catalogue/page-N.html       N = 1…50
  *   /books/catalogue/book-ID.html      ID = 1…1000
  *
- * Every page takes `?delay=SECONDS` (capped at 10) to stand in for a slow real site.
+ * Every page takes `?delay=SECONDS` (capped at 10) to stand in for a slow real site, and
+ * `?limit=N&window=S` to stand in for a site that bans scrapers: past N pages per S seconds
+ * from one client it answers 403 您的IP访问频率过高 with `Retry-After`, as /limited does.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HttpError } from "./errors.js";
 import { parseNumber } from "./params.js";
+import { checkRateLimit, sendRefusal, type RateLimiter } from "./rate-limit.js";
 
 /** Books per catalogue page, as on books.toscrape.com. */
 export const BOOKS_PER_PAGE = 20;
@@ -114,19 +117,24 @@ export function renderBookPage(book: Book): string {
   );
 }
 
-type PageQuery = { Querystring: { delay?: string } };
+type PageQuery = { Querystring: Record<string, string | undefined> };
 
-async function sendPage(reply: FastifyReply, delay: string | undefined, html: string): Promise<FastifyReply> {
-  const seconds = parseNumber(delay, { name: "delay", min: 0, max: 10, clamp: true, fallback: 0, unit: "seconds" });
+async function sendPage(request: FastifyRequest<PageQuery>, reply: FastifyReply, limiter: RateLimiter, html: string): Promise<FastifyReply> {
+  const q = request.query;
+  const seconds = parseNumber(q.delay, { name: "delay", min: 0, max: 10, clamp: true, fallback: 0, unit: "seconds" });
+  if (q.limit !== undefined || q.window !== undefined) {
+    const check = checkRateLimit(limiter, request, q, "books");
+    if (!check.verdict.allowed) return sendRefusal(reply, check);
+  }
   if (seconds > 0) await sleep(seconds * 1000);
   return reply.type("text/html; charset=utf-8").send(html);
 }
 
-/** Register the bookstore routes under /books/. */
-export function registerBookstoreRoutes(app: FastifyInstance): void {
+/** Register the bookstore routes under /books/; a page asked with `?limit=` counts against `limiter`. */
+export function registerBookstoreRoutes(app: FastifyInstance, limiter: RateLimiter): void {
   app.get("/books", (_request, reply) => reply.redirect("/books/", 301));
   for (const url of ["/books/", "/books/index.html"]) {
-    app.get<PageQuery>(url, (request, reply) => sendPage(reply, request.query.delay, renderCataloguePage(1, "catalogue/")));
+    app.get<PageQuery>(url, (request, reply) => sendPage(request, reply, limiter, renderCataloguePage(1, "catalogue/")));
   }
   app.get<PageQuery & { Params: { file: string } }>("/books/catalogue/:file", (request, reply) => {
     const { file } = request.params;
@@ -135,13 +143,13 @@ export function registerBookstoreRoutes(app: FastifyInstance): void {
       const n = parseNumber(page[1], { name: "page", min: 1, max: Number.MAX_SAFE_INTEGER, integer: true });
       // Past the last page is "not found", as on the real site: a crawler stops there.
       if (n > BOOK_PAGES) throw new HttpError(404, `Expected a page from 1 to ${BOOK_PAGES}, got ${n}`);
-      return sendPage(reply, request.query.delay, renderCataloguePage(n, ""));
+      return sendPage(request, reply, limiter, renderCataloguePage(n, ""));
     }
     const book = /^book-(\w+)\.html$/.exec(file);
     if (book) {
       const id = parseNumber(book[1], { name: "book id", min: 1, max: Number.MAX_SAFE_INTEGER, integer: true });
       if (id > BOOK_PAGES * BOOKS_PER_PAGE) throw new HttpError(404, `Expected a book id from 1 to ${BOOK_PAGES * BOOKS_PER_PAGE}, got ${id}`);
-      return sendPage(reply, request.query.delay, renderBookPage(bookById(id)));
+      return sendPage(request, reply, limiter, renderBookPage(bookById(id)));
     }
     throw new HttpError(404, `Expected a catalogue file named page-N.html (N from 1 to ${BOOK_PAGES}) or book-ID.html, got ${JSON.stringify(file)}`);
   });

@@ -16,7 +16,7 @@
  * a window or longer, no request is ever refused — the point of the notebook.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { echoOrigin, sendJson } from "./echo.js";
 import { RATE_LIMIT_MESSAGE } from "./constants.js";
 import { parseNumber } from "./params.js";
@@ -64,6 +64,42 @@ export class RateLimiter {
 
 type LimitedQuery = { Querystring: Record<string, string | undefined> };
 
+/** A request's rate-limit setting (`?limit=&window=`) and the verdict on it. */
+export interface LimitCheck {
+  readonly limit: number;
+  readonly window: number;
+  readonly verdict: RateVerdict;
+}
+
+/**
+ * Count `request` against the limit its query asks for (`limit` requests per `window` seconds,
+ * defaults 5 per 1 s), per client, per `key` and per `scope` (the route family).
+ */
+export function checkRateLimit(limiter: RateLimiter, request: FastifyRequest, q: Record<string, string | undefined>, scope: string): LimitCheck {
+  const limit = parseNumber(q.limit, { name: "limit", min: 1, max: 10_000, integer: true, fallback: 5, unit: "requests" });
+  const window = parseNumber(q.window, { name: "window", min: 0.01, max: 3600, fallback: 1, unit: "seconds" });
+  // The setting is part of the key, so two demos with different limits never share a count.
+  const key = `${scope}|${echoOrigin(request)}|${q.key ?? ""}|${limit}|${window}`;
+  return { limit, window, verdict: limiter.hit(key, limit, window * 1000) };
+}
+
+/** Send the 403 of a refused request: the chapter's message, and `Retry-After` in whole seconds. */
+export function sendRefusal(reply: FastifyReply, { limit, window, verdict }: LimitCheck): FastifyReply {
+  reply.header("retry-after", Math.ceil(verdict.retryAfter));
+  return sendJson(
+    reply,
+    {
+      error: RATE_LIMIT_MESSAGE,
+      message: `Your IP is requesting too often: more than ${limit} requests in ${window} s. Expected at most ${limit} per ${window} s; retry in ${verdict.retryAfter.toFixed(2)} s.`,
+      status: 403,
+      limit,
+      window,
+      retryAfter: Number(verdict.retryAfter.toFixed(3)),
+    },
+    403,
+  );
+}
+
 /** Register GET/POST /limited, counting against `limiter`. */
 export function registerRateLimitedRoute(app: FastifyInstance, limiter: RateLimiter): void {
   app.route<LimitedQuery>({
@@ -71,30 +107,11 @@ export function registerRateLimitedRoute(app: FastifyInstance, limiter: RateLimi
     url: "/limited",
     handler: async (request, reply) => {
       const q = request.query;
-      const limit = parseNumber(q.limit, { name: "limit", min: 1, max: 10_000, integer: true, fallback: 5, unit: "requests" });
-      const window = parseNumber(q.window, { name: "window", min: 0.01, max: 3600, fallback: 1, unit: "seconds" });
       const delay = parseNumber(q.delay, { name: "delay", min: 0, max: 10, clamp: true, fallback: 0, unit: "seconds" });
-      const origin = echoOrigin(request);
-      // The setting is part of the key, so two demos with different limits never share a count.
-      const key = `${origin}|${q.key ?? ""}|${limit}|${window}`;
-      const verdict = limiter.hit(key, limit, window * 1000);
-      if (!verdict.allowed) {
-        reply.header("retry-after", Math.ceil(verdict.retryAfter));
-        return sendJson(
-          reply,
-          {
-            error: RATE_LIMIT_MESSAGE,
-            message: `Your IP is requesting too often: more than ${limit} requests in ${window} s. Expected at most ${limit} per ${window} s; retry in ${verdict.retryAfter.toFixed(2)} s.`,
-            status: 403,
-            limit,
-            window,
-            retryAfter: Number(verdict.retryAfter.toFixed(3)),
-          },
-          403,
-        );
-      }
+      const check = checkRateLimit(limiter, request, q, "limited");
+      if (!check.verdict.allowed) return sendRefusal(reply, check);
       if (delay > 0) await sleep(delay * 1000);
-      return sendJson(reply, { ok: true, count: verdict.count, limit, window, origin });
+      return sendJson(reply, { ok: true, count: check.verdict.count, limit: check.limit, window: check.window, origin: echoOrigin(request) });
     },
   });
 }

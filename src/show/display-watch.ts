@@ -37,6 +37,7 @@ export function watchDisplay(target: DisplayTarget = getDisplayTarget()): Watche
     lastTexts,
     last: () => lastTexts[lastTexts.length - 1],
     send: (mime, data) => target.send(mime, data),
+    ...(target.sendBundle ? { sendBundle: (bundle: Readonly<Record<string, string>>) => target.sendBundle?.(bundle) } : {}),
     live() {
       const output = target.live();
       const index = lastTexts.push("") - 1;

@@ -1,8 +1,10 @@
 /**
  * Display routing: one step, separate from the pure chart functions, that decides where a
- * picture goes. Inside the tslab kernel a chart is sent as an inline SVG (`image/svg+xml`),
- * which JupyterLab draws and which stays in the saved notebook, the exported HTML and
- * GitHub's notebook viewer; anywhere else (a terminal, a test) its text form is printed.
+ * picture goes. Inside the tslab kernel a chart is sent as one output carrying three forms:
+ * an inline SVG (`image/svg+xml`), which a trusted JupyterLab, the exported HTML and GitHub's
+ * notebook viewer draw; a PNG of it (`image/png`), which JupyterLab draws when the notebook is
+ * *not* trusted (an executed copy handed to students), where it never draws SVG; and its text
+ * form (`text/plain`). Anywhere else (a terminal, a test) the text form is printed.
  *
  * The target is chosen once, on first use, and can be replaced with {@link setDisplayTarget}
  * (tests use {@link createRecordingTarget} to see what would have been sent).
@@ -10,6 +12,7 @@
 import { createRequire } from "node:module";
 import { sep } from "node:path";
 import { describeValue } from "../internal/describe.js";
+import { renderPng } from "./charts/png.js";
 
 /** Where outputs go: `"kernel"` for tslab's rich display, `"text"` for plain printing. */
 export type DisplayMode = "kernel" | "text";
@@ -28,6 +31,12 @@ export interface DisplayTarget {
   send(mime: string, data: string): void;
   /** Open an output that later calls replace (kernel) or append to as new lines (text). */
   live(): LiveOutput;
+  /**
+   * Send one output that carries the same content in several MIME types (`{ mime: data }`,
+   * preferred first); the viewer picks the richest it may draw. A target without it gets
+   * `send` of the first MIME type instead.
+   */
+  sendBundle?(bundle: Readonly<Record<string, string>>): void;
 }
 
 /** What a chart must offer to be shown: a text form and an SVG form. */
@@ -48,6 +57,8 @@ export interface RecordedOutput {
   readonly liveId: number | undefined;
   /** `true` when it replaces an earlier output of the same live output (`update_display_data`). */
   readonly isUpdate: boolean;
+  /** For `sendBundle`: every MIME type of the output and its data (`mime`/`data` are the first). */
+  readonly bundle?: Readonly<Record<string, string>>;
 }
 
 /** A {@link DisplayTarget} that keeps what it was sent, for tests. */
@@ -69,6 +80,8 @@ interface TslabDisplay {
 interface TslabPublic {
   display: TslabDisplay;
   newDisplay(): TslabDisplay;
+  /** tslab's own sender of a `display_data` message (jupyter.js), which takes several MIME types. */
+  writeDisplayData?: (content: { data: Record<string, string>; metadata: object; transient: object }, update: boolean) => void;
 }
 
 const nodeRequire = createRequire(import.meta.url);
@@ -91,9 +104,19 @@ function findKernelTslab(): TslabPublic | undefined {
   const jupyterPath = Object.keys(nodeRequire.cache).find((key) => key.endsWith(JUPYTER_MODULE));
   if (jupyterPath === undefined) return undefined;
   try {
-    const mod = createRequire(jupyterPath)("./public.js") as Partial<TslabPublic>;
+    const load = createRequire(jupyterPath);
+    const mod = load("./public.js") as Partial<TslabPublic>;
     if (typeof mod.newDisplay !== "function" || typeof mod.display?.raw !== "function") return undefined;
-    return mod as TslabPublic;
+    // tslab's public display sends one MIME type per message; the sender behind it (set while a
+    // cell runs) takes a whole bundle. Read it at each call: tslab replaces it for every cell.
+    const jupyter = load("./jupyter.js") as { lastWriteDisplayData?: TslabPublic["writeDisplayData"] | null };
+    return {
+      display: mod.display,
+      newDisplay: mod.newDisplay,
+      get writeDisplayData() {
+        return jupyter.lastWriteDisplayData ?? undefined;
+      },
+    };
   } catch {
     return undefined;
   }
@@ -105,6 +128,11 @@ function createKernelTarget(tslab: TslabPublic): DisplayTarget {
     mode: "kernel",
     send(mime, data) {
       tslab.display.raw(mime, data);
+    },
+    sendBundle(bundle) {
+      const write = tslab.writeDisplayData;
+      if (write) write({ data: { ...bundle }, metadata: {}, transient: {} }, false);
+      else for (const [mime, data] of Object.entries(bundle).slice(0, 1)) tslab.display.raw(mime, data);
     },
     live() {
       const display = tslab.newDisplay();
@@ -159,6 +187,11 @@ export function createRecordingTarget(mode: DisplayMode = "kernel"): RecordingTa
     send(mime, data) {
       if (keep(mime)) outputs.push({ mime, data, liveId: undefined, isUpdate: false });
     },
+    sendBundle(bundle) {
+      const kept = Object.fromEntries(Object.entries(bundle).filter(([mime]) => keep(mime)));
+      const [first] = Object.entries(kept);
+      if (first) outputs.push({ mime: first[0], data: first[1], liveId: undefined, isUpdate: false, bundle: kept });
+    },
     live() {
       const liveId = nextLiveId++;
       let started = false;
@@ -212,8 +245,23 @@ export function isKernel(): boolean {
 }
 
 /**
- * Show a chart: in the tslab kernel as an inline SVG picture (`image/svg+xml`, kept in the
- * saved notebook), anywhere else as its text form. A string is shown as text.
+ * The MIME bundle of a chart in the kernel: its SVG, a PNG of it (base64) where the rasterizer
+ * loads, and its text form. The SVG comes first: trusted views prefer it; untrusted JupyterLab
+ * draws the PNG.
+ */
+export function chartBundle(chart: Showable): Record<string, string> {
+  const png = renderPng(chart.svg);
+  return {
+    "image/svg+xml": chart.svg,
+    ...(png ? { "image/png": png.png.toString("base64") } : {}),
+    "text/plain": chart.text,
+  };
+}
+
+/**
+ * Show a chart: in the tslab kernel as one output with an inline SVG picture (`image/svg+xml`,
+ * kept in the saved notebook), a PNG of it for untrusted views and its text form (see
+ * {@link chartBundle}); anywhere else as its text form. A string is shown as text.
  *
  * @example
  *   show(barChart([{ label: "sequential", value: 10 }, { label: "concurrent", value: 2 }], { title: "5 GETs", unit: "s" }));
@@ -227,8 +275,9 @@ export function show(chart: Showable | string): void {
     throw new TypeError(`Expected chart to be a chart (with .text and .svg) or a string, got ${describeValue(chart)}`);
   }
   const target = getDisplayTarget();
-  if (target.mode === "kernel") target.send("image/svg+xml", chart.svg);
-  else target.send("text/plain", chart.text);
+  if (target.mode !== "kernel") target.send("text/plain", chart.text);
+  else if (target.sendBundle) target.sendBundle(chartBundle(chart));
+  else target.send("image/svg+xml", chart.svg);
 }
 
 /**

@@ -74,6 +74,16 @@ test("charts are sent as inline SVG (image/svg+xml)", () => {
   }
 });
 
+test("each chart is one output that also carries a PNG of it and its text form (untrusted views draw the PNG)", () => {
+  for (const cell of [3, 4, 5, 6]) {
+    const chart = inCell(cell).find((o) => o.data?.["image/svg+xml"]);
+    const png = Buffer.from(chart?.data?.["image/png"] ?? "", "base64");
+    assert.equal(png.subarray(1, 4).toString("latin1"), "PNG", `cell ${cell}: a PNG beside the SVG`);
+    assert.ok(png.readUInt32BE(16) > 0 && png.readUInt32BE(20) > 0, `cell ${cell}: a PNG of nonzero size`);
+    assert.ok((chart?.data?.["text/plain"] ?? "").length > 0, `cell ${cell}: the text form beside the SVG`);
+  }
+});
+
 test("compare's sentence and the probe's verdict print in the kernel", () => {
   assert.match(stdout(3), /sequential \d+ ms · concurrent \d+(\.\d)? ms · \d\.\d× faster/);
   assert.match(stdout(5), /blocked ≥ 150 ms: true/);

@@ -20,11 +20,25 @@ test("outside a kernel the detected target prints text", () => {
   assert.equal(isKernel(), false);
 });
 
-test("show sends the SVG as image/svg+xml in the kernel", () => {
+test("show sends one output in the kernel: the SVG first, then a PNG of it, then the text", () => {
   const target = createRecordingTarget("kernel");
   setDisplayTarget(target);
   show(chart);
-  assert.deepEqual(target.outputs, [{ mime: "image/svg+xml", data: chart.svg, liveId: undefined, isUpdate: false }]);
+  assert.equal(target.outputs.length, 1);
+  const [out] = target.outputs;
+  assert.equal(out?.mime, "image/svg+xml");
+  assert.equal(out?.data, chart.svg);
+  assert.deepEqual(Object.keys(out?.bundle ?? {}), ["image/svg+xml", "image/png", "text/plain"]);
+  assert.equal(out?.bundle?.["text/plain"], chart.text);
+  const png = Buffer.from(out?.bundle?.["image/png"] ?? "", "base64");
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "PNG signature");
+});
+
+test("a target without sendBundle still gets the SVG from show", () => {
+  const sent: string[] = [];
+  setDisplayTarget({ mode: "kernel", send: (mime) => sent.push(mime), live: () => ({ update() {} }) });
+  show(chart);
+  assert.deepEqual(sent, ["image/svg+xml"]);
 });
 
 test("show prints the text form outside the kernel", () => {

@@ -5,7 +5,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 
-interface Cell { cell_type: string; source: string | string[]; metadata?: { tags?: string[]; jupyter?: { source_hidden?: boolean } } }
+interface Nbgrader { solution?: boolean; grade?: boolean; locked?: boolean; points?: number; grade_id?: string }
+interface Cell { cell_type: string; source: string | string[]; metadata?: { tags?: string[]; jupyter?: { source_hidden?: boolean }; nbgrader?: Nbgrader } }
 interface Notebook { cells: Cell[]; metadata: { kernelspec?: { name?: string } } }
 
 /**
@@ -23,6 +24,7 @@ const MAP: Record<string, Array<[section: string, term: string]>> = {
   "07-http-client": [["11.3.2", "aiohttp 异步"]],
   "08-semaphore-limits": [["11.3.2", "并发限制"]],
   "09-http2": [["11.3.3", "httpx 异步"]],
+  "10-capstone-polite-crawler": [],
 };
 
 const text = (c: Cell) => (Array.isArray(c.source) ? c.source.join("") : c.source);
@@ -52,3 +54,4 @@ for (const [name, sections] of Object.entries(MAP)) {
     }
   });
 }
+

@@ -159,6 +159,21 @@ describe("the rate-limited route", () => {
     assert.equal((await send(agent, url)).status, 200);
   });
 
+  test("a refusal says when to come back: Retry-After in whole seconds, and then it is accepted", async () => {
+    const url = `${server.url}/limited?limit=2&window=1&key=retry-${Date.now()}`;
+    const replies = [];
+    for (let i = 0; i < 3; i++) replies.push(await send(agent, url));
+    assert.deepEqual(replies.map((r) => r.status), [200, 200, 403]);
+    const refused = replies[2];
+    assert.equal(replies[0]?.headers["retry-after"], undefined, "an accepted answer has no Retry-After");
+    assert.equal(refused?.headers["retry-after"], "1", "the slot frees within the 1 s window: Retry-After: 1");
+    const body = refused?.json();
+    assertObject(body);
+    assert.ok(Number(body.retryAfter) > 0 && Number(body.retryAfter) <= 1, `retryAfter in the body: ${String(body.retryAfter)}`);
+    await sleep(Number(refused?.headers["retry-after"]) * 1000);
+    assert.equal((await send(agent, url)).status, 200);
+  });
+
   test("fifteen requests at once against a limit of five: five pass, ten are refused", async () => {
     const url = `${server.url}/limited?limit=5&window=5&key=burst-${Date.now()}`;
     const statuses = await Promise.all(Array.from({ length: 15 }, async () => (await send(agent, url)).status));

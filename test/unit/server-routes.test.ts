@@ -239,4 +239,19 @@ describe("the bookstore", () => {
     await send(agent, `${server.url}/books/?delay=0.2`);
     assert.ok(performance.now() - started >= 190);
   });
+
+  test("?limit&window bans a fast client: 403 with the chapter's message and Retry-After, every page counted together", async () => {
+    const q = `limit=3&window=1&key=books-${Date.now()}`;
+    const urls = ["/books/", "/books/catalogue/page-2.html", "/books/catalogue/book-7.html", "/books/catalogue/book-8.html"];
+    const replies = [];
+    for (const url of urls) replies.push(await send(agent, `${server.url}${url}?${q}`));
+    assert.deepEqual(replies.map((r) => r.status), [200, 200, 200, 403]);
+    assert.match(replies[2]?.text ?? "", /<h1>/);
+    const refused = replies[3];
+    assert.equal(refused?.headers["retry-after"], "1");
+    const body = refused?.json();
+    assertObject(body);
+    assert.equal(body.error, "您的IP访问频率过高");
+    assert.equal((await send(agent, `${server.url}/books/`)).status, 200, "without ?limit the same client is never refused");
+  });
 });
