@@ -20,6 +20,7 @@ import type { FastifyInstance } from "fastify";
 import { echoOrigin, sendJson } from "./echo.js";
 import { RATE_LIMIT_MESSAGE } from "./constants.js";
 import { parseNumber } from "./params.js";
+import { studentOf } from "./students.js";
 
 /** The verdict on one request. */
 export interface RateVerdict {
@@ -75,8 +76,9 @@ export function registerRateLimitedRoute(app: FastifyInstance, limiter: RateLimi
       const window = parseNumber(q.window, { name: "window", min: 0.01, max: 3600, fallback: 1, unit: "seconds" });
       const delay = parseNumber(q.delay, { name: "delay", min: 0, max: 10, clamp: true, fallback: 0, unit: "seconds" });
       const origin = echoOrigin(request);
-      // The setting is part of the key, so two demos with different limits never share a count.
-      const key = `${origin}|${q.key ?? ""}|${limit}|${window}`;
+      // The setting is part of the key, so two demos with different limits never share a count;
+      // so is the student (`/u/<student>/limited`), so students behind one address never do.
+      const key = `${origin}|${studentOf(request)}|${q.key ?? ""}|${limit}|${window}`;
       const verdict = limiter.hit(key, limit, window * 1000);
       if (!verdict.allowed) {
         reply.header("retry-after", Math.ceil(verdict.retryAfter));
