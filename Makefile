@@ -109,6 +109,7 @@ hub-collect:
 # A simulated class: STUDENTS accounts through the hub's REST API, notebooks 08 and 04 at once
 # in every student's kernel, isolation and clean-up checked, memory and time reported.
 classtest: hub-install
+	$(HUB_HOME)/venv/bin/python hub/checks.py
 	$(HUB_ENV) $(HUB_HOME)/venv/bin/python hub/classtest.py --students $(STUDENTS)
 
 ## Tests ----------------------------------------------------------------------
