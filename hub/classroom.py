@@ -232,3 +232,14 @@ class SharedAccountSpawner(_CourseMixin, SimpleLocalProcessSpawner):
 
     def _home(self) -> Path:
         return Path(self.home_dir)
+
+
+if __name__ == "__main__":
+    # The same copy-if-missing step outside JupyterHub's process (the Kubernetes recipe's
+    # postStart hook): python classroom.py provision HOME COURSE
+    import sys
+
+    if len(sys.argv) != 4 or sys.argv[1] != "provision":
+        sys.exit("usage: python classroom.py provision HOME COURSE")
+    done = provision(Path(sys.argv[2]), Path(sys.argv[3]))
+    print(f"course folder ready: {len(done)} notebook(s) copied")

@@ -38,8 +38,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from kernel_memory import MB  # noqa: E402
+from users import system_user as user_exists  # noqa: E402
 
 MARKER = ".concurrency-lab-classtest"
+# The class's teacher account: the hub creates its admin as a system user at start, so the test
+# names its own (removed at the end like the students) rather than touching a real "teacher".
+ADMIN = "clteacher"
 PREFIX = "clstudent"
 CELL_TIMEOUT = 300
 
@@ -66,14 +70,6 @@ def free_ports(n: int, consecutive: int = 1) -> list[int]:
             for s in socks:
                 s.close()
     raise RuntimeError("Expected free ports on 127.0.0.1, found none in 200 tries")
-
-
-def user_exists(name: str) -> bool:
-    try:
-        pwd.getpwnam(name)
-        return True
-    except KeyError:
-        return False
 
 
 def processes_of(uids: set[int]) -> list[psutil.Process]:
@@ -147,7 +143,7 @@ class Hub:
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "HUB_STATE": str(state), "HUB_PORT": str(self.port), "HUB_API_PORT": str(api),
                     "HUB_PROXY_API_PORT": str(proxy), "COURSE_SERVER_PORT": str(self.course_port),
-                    "HUB_ADMIN_TOKEN": self.token, "HUB_CULL_IDLE": "3600", "HUB_POOL_IDLE_MS": "5000",
+                    "HUB_ADMIN_TOKEN": self.token, "HUB_ADMIN": ADMIN, "HUB_CULL_IDLE": "3600", "HUB_POOL_IDLE_MS": "5000",
                     "CONCURRENCY_LAB_STRICT": "0"}
         self.proc: subprocess.Popen | None = None
         self.http = requests.Session()
@@ -325,6 +321,31 @@ def run_student(hub: Hub, user: str, notebooks: list[str], others: list[str], ou
         out["problems"].append(f"{type(e).__name__}: {e}")
 
 
+def in_own_cgroup(name: str, uid: int) -> bool:
+    """Whether every process of the student runs in the student's own cgroup."""
+    procs = processes_of({uid})
+    try:
+        return bool(procs) and all(f"concurrency-lab-{name}" in Path(f"/proc/{p.pid}/cgroup").read_text() for p in procs)
+    except OSError:
+        return False
+
+
+def remove_files_of(uids: set[int]) -> list[str]:
+    """Files the students' processes left in the shared temporary folders: removed, and listed."""
+    found = []
+    for top in ("/tmp", "/var/tmp", "/dev/shm"):
+        for dirpath, dirnames, filenames in os.walk(top, topdown=False):
+            for entry in [*filenames, *dirnames]:
+                path = os.path.join(dirpath, entry)
+                try:
+                    if os.lstat(path).st_uid in uids:
+                        found.append(path)
+                        shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.unlink(path)
+                except OSError:
+                    pass
+    return found
+
+
 def remove_student(name: str) -> None:
     subprocess.run(["userdel", "--remove", name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     home = Path("/home") / name
@@ -346,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     notebooks = [n.strip() for n in args.notebooks.split(",") if n.strip()]
     names = [f"{PREFIX}{i + 1}" for i in range(args.students)]
-    for name in names:  # a run that was killed halfway left these: remove them, never anyone else's
+    for name in [*names, ADMIN]:  # a run that was killed halfway left these: remove them, never anyone else's
         if user_exists(name):
             if not (Path(pwd.getpwnam(name).pw_dir) / MARKER).exists():
                 print(f"classtest: an account {name} exists that this test did not create; remove it or rename it")
@@ -362,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.monotonic()
     try:
         hub.start()
+        Path(pwd.getpwnam(ADMIN).pw_dir, MARKER).touch()
         hub.api("POST", "/users", json={"usernames": names})
         for name in names:
             entry = pwd.getpwnam(name)
@@ -379,6 +401,10 @@ def main(argv: list[str] | None = None) -> int:
                 raise RuntimeError(f"Expected {name}'s server to be ready within 120 s")
         shared_pid = hub.course_server_pid()
         report["start_s"] = round(time.monotonic() - start, 1)
+        # Per-student limits: enforced only where the machine lets root create cgroups (said, not failed).
+        limited = {n: in_own_cgroup(n, pwd.getpwnam(n).pw_uid) for n in names}
+        report["limits_enforced"] = all(limited.values())
+        print(f"classtest: per-student memory/CPU limits {'enforced (a cgroup each)' if report['limits_enforced'] else 'not enforced on this machine: ' + str(limited)}", flush=True)
         print(f"classtest: hub on {hub.url}, {len(names)} students' servers ready in {report['start_s']} s", flush=True)
 
         # One student alone: the baseline times.
@@ -448,7 +474,11 @@ def main(argv: list[str] | None = None) -> int:
             problems.append(f"student processes left after the class: {[(p.pid, p.name()) for p in left]}")
             for proc in left:
                 proc.kill()
-        for name in names:
+        if uids:
+            stray = remove_files_of(uids)
+            if stray:
+                print(f"classtest: removed {len(stray)} file(s) the students' kernels left in temporary folders, e.g. {stray[:3]}")
+        for name in [*names, ADMIN]:
             remove_student(name)
             if user_exists(name) or (Path("/home") / name).exists():
                 problems.append(f"{name}: account or home still there after removal")
