@@ -31,7 +31,7 @@ def provision(home: Path, course: Path, uid: int | None = None, gid: int | None 
     created: list[Path] = []
     for d in (home, folder, notebooks):
         if not d.exists():
-            d.mkdir(mode=0o700)
+            d.mkdir(mode=0o700, parents=True)
             created.append(d)
     copied: list[str] = []
     for src in sorted((course / "notebooks").glob("*.ipynb")):
