@@ -8,8 +8,8 @@ after the kernel has been idle for --settle seconds (pools released by then, if 
     .venv/bin/python hub/kernel_memory.py notebooks/04-parallel-map.ipynb notebooks/08-semaphore-limits.ipynb
 
 RSS is summed over the kernel and its descendants (worker processes, a per-kernel course
-server): shared pages count once per process, so the sum errs on the high side.
-The class test (hub/classtest.py) uses `tree_rss` and `PeakSampler` for the same numbers.
+server): shared pages count once per process, so the sum errs on the high side. The class test
+(hub/classtest.py) sums RSS the same way, over every process of each student's account.
 """
 from __future__ import annotations
 
