@@ -33,7 +33,7 @@ $(info $(FOLDER_CHECK))
 endif
 endif
 
-.PHONY: lab test notebooks serve bench bench-venv benchtest setup build check unit jupyter nbcheck nbrun nbbusy browser compat matrix copytest clean release autograde gradetest
+.PHONY: hub hub-install hub-users hub-collect classtest lab test notebooks serve bench bench-venv benchtest setup build check unit jupyter nbcheck nbrun nbbusy browser compat matrix copytest clean release autograde gradetest
 
 ## Set-up ---------------------------------------------------------------------
 
@@ -80,6 +80,37 @@ lab: setup
 
 serve: $(DIST_STAMP)
 	PORT=$(PORT) node dist/server/main.js
+
+## A class on one server (JupyterHub) ------------------------------------------
+# Installed into HUB_HOME, readable by every student account: /srv/concurrency-lab when run as
+# root (one system user per student), .hub/ in this folder for a normal user (one shared account).
+HUB_HOME ?= $(if $(filter 0,$(shell id -u)),/srv/concurrency-lab,$(CURDIR)/.hub)
+HUB_STATE ?= $(HUB_HOME)/state
+HUB_ENV := HUB_HOME=$(HUB_HOME) HUB_STATE=$(HUB_STATE)
+STUDENTS ?= 5
+
+hub-install: setup
+	HUB_HOME=$(HUB_HOME) PYTHON=$(PYTHON) hub/deploy.sh
+
+# The hub in the foreground (Ctrl+C stops it and every student's server); settings: hub/jupyterhub_config.py.
+hub: hub-install
+	@echo "The class server: JupyterHub on http://$${HUB_IP:-127.0.0.1}:$${HUB_PORT:-8000}/ (Ctrl+C to stop)"
+	mkdir -p $(HUB_STATE) && cd $(HUB_STATE) && $(HUB_ENV) $(HUB_HOME)/venv/bin/jupyterhub -f $(CURDIR)/hub/jupyterhub_config.py
+
+# Student accounts from a class list (one name a line): make hub-users CLASS=class.txt [ACTION=remove]
+hub-users:
+	@test -n "$(CLASS)" || { echo "usage: make hub-users CLASS=class.txt (one account name a line)"; exit 2; }
+	$(HUB_ENV) $(PYTHON) hub/users.py $(or $(ACTION),add) $(CLASS)
+
+# Every student's notebooks copied into OUT/<student>/ (default build/collected), for marking.
+hub-collect:
+	$(HUB_ENV) $(PYTHON) hub/collect.py $(or $(OUT),build/collected)
+
+# A simulated class: STUDENTS accounts through the hub's REST API, notebooks 08 and 04 at once
+# in every student's kernel, isolation and clean-up checked, memory and time reported.
+classtest: hub-install
+	$(HUB_HOME)/venv/bin/python hub/checks.py
+	$(HUB_ENV) $(HUB_HOME)/venv/bin/python hub/classtest.py --students $(STUDENTS)
 
 ## Tests ----------------------------------------------------------------------
 

@@ -107,9 +107,9 @@ function makeRunner(options: ResolvedOptions, batcher: AutoBatcher | undefined, 
  * joblib's `Parallel`: `await Parallel({ nJobs: 2 })(items)` runs delayed calls on 2 workers
  * and resolves to their results in input order.
  *
- * Workers are started on first use and kept for the kernel's lifetime, one pool per
- * `prefer` × `nJobs`: re-running a cell reuses them, never adds more (see `listPools`,
- * `closePools`). They stop when the kernel exits.
+ * Workers are started on first use, one pool per `prefer` × `nJobs`: re-running a cell reuses
+ * them, never adds more (see `listPools`, `closePools`). They stop when the kernel exits, or after
+ * `CONCURRENCY_LAB_POOL_IDLE_MS` unused (default 30 s; 0 keeps them), and start again when needed.
  *
  * @example
  *   import { Parallel, delayed, sqrt, sleep } from "concurrency-lab";

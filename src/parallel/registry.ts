@@ -10,13 +10,14 @@
  *   cell run 2 ──▶ registry: "threads:2" found ────────────────┤──▶ same 2 threads
  *   cell run 20 ─▶ registry: "threads:2" found ────────────────┘
  */
+import { IdleReleasingPool, poolIdleMs } from "./idle-pool.js";
 import { ProcessPool } from "./process-pool.js";
 import { ThreadPool } from "./thread-pool.js";
 import { closeSharedAgents } from "../http/shared-agents.js";
 import type { PoolKind, WorkerPool } from "./pool.js";
 
 interface Registry {
-  readonly pools: Map<string, WorkerPool>;
+  readonly pools: Map<string, IdleReleasingPool>;
   exitHookInstalled: boolean;
 }
 
@@ -28,14 +29,17 @@ function registry(): Registry {
   return holder[SLOT];
 }
 
-/** The pool of `size` workers of `kind`, started on first use and reused afterwards. */
+/**
+ * The pool of `size` workers of `kind`, started on first use and reused afterwards. Its workers
+ * stop after a while unused and start again on the next batch (see idle-pool.ts).
+ */
 export function getPool(kind: PoolKind, size: number): WorkerPool {
   const reg = registry();
   const key = `${kind}:${size}`;
   let pool = reg.pools.get(key);
   if (pool === undefined) {
     installExitHook(reg);
-    pool = kind === "threads" ? new ThreadPool(size) : new ProcessPool(size);
+    pool = new IdleReleasingPool(kind, size, poolIdleMs(), () => (kind === "threads" ? new ThreadPool(size) : new ProcessPool(size)));
     reg.pools.set(key, pool);
   }
   return pool;
@@ -62,11 +66,13 @@ export interface PoolInfo {
 }
 
 /**
- * The pools alive in this kernel: what `Parallel` has started so far and will reuse.
+ * The pools alive in this kernel: what `Parallel` has started and will reuse while they are busy.
+ * A pool left unused for `CONCURRENCY_LAB_POOL_IDLE_MS` (default 30 s) stops its workers and is
+ * no longer listed; the next `Parallel` call starts it again.
  * @example listPools()  // [{ kind: "threads", size: 2, workerIds: [1, 2] }]
  */
 export function listPools(): PoolInfo[] {
-  return [...registry().pools.values()].map((pool) => ({ kind: pool.kind, size: pool.size, workerIds: pool.workerIds() }));
+  return [...registry().pools.values()].filter((pool) => pool.live).map((pool) => ({ kind: pool.kind, size: pool.size, workerIds: pool.workerIds() }));
 }
 
 /**

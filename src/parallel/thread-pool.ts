@@ -1,6 +1,6 @@
 /**
  * The threads backend's pool: piscina worker threads, all started up front
- * (`minThreads = maxThreads = size`) and kept for the life of the kernel.
+ * (`minThreads = maxThreads = size`) and kept until the pool closes (idle-pool.ts closes it when unused).
  *
  * Batches wait in our own line, not piscina's, and piscina only ever gets as many as there
  * are threads. Why: cancelling a task piscina has already started terminates its thread; by

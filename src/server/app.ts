@@ -15,6 +15,8 @@ import { SERVER_KEEP_ALIVE_MS } from "./constants.js";
 import { prettyJson, sendJson } from "./echo.js";
 import { registerHttpbinRoutes } from "./httpbin.js";
 import { RateLimiter, registerRateLimitedRoute } from "./rate-limit.js";
+import { COURSE_INFO_PATH, splitStudentPath, type CourseServerInfo } from "./protocol.js";
+import { rememberStudent } from "./students.js";
 
 /** The largest request body accepted (bytes); past it the answer is 413. */
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -34,6 +36,8 @@ export interface AppOptions {
   readonly logStream?: LogStream;
   /** Body size limit in bytes (default 10 MiB). */
   readonly bodyLimit?: number;
+  /** What GET {@link COURSE_INFO_PATH} answers (the running server's URLs and CA); 404 when absent. */
+  readonly courseInfo?: () => CourseServerInfo | undefined;
 }
 
 /** Build (but do not start) the application. */
@@ -50,6 +54,12 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     // close() must not wait 120 s for idle keep-alive sockets.
     forceCloseConnections: true,
     return503OnClosing: false,
+    // `/u/<student>/get` is `/get` for that student (rate-limit key); see protocol.ts.
+    rewriteUrl: (raw: { url?: string }) => {
+      const { student, path } = splitStudentPath(raw.url ?? "/");
+      if (student !== undefined) rememberStudent(raw, student);
+      return path;
+    },
   } satisfies FastifyServerOptions;
   // The HTTP/2 instance has different server generics; the routes use only the
   // protocol-neutral request/reply API, so one typing serves both.
@@ -81,6 +91,10 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const limiter = options.limiter ?? new RateLimiter();
   registerBookstoreRoutes(app, limiter);
   registerRateLimitedRoute(app, limiter);
+  app.get(COURSE_INFO_PATH, (_request, reply) => {
+    const info = options.courseInfo?.();
+    return info === undefined ? sendJson(reply, { error: "This server does not describe itself", status: 404 }, 404) : sendJson(reply, info);
+  });
   app.get("/", (_request, reply) => reply.type("text/html; charset=utf-8").send(INDEX_HTML));
   return app;
 }

@@ -20,6 +20,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { echoOrigin, sendJson } from "./echo.js";
 import { RATE_LIMIT_MESSAGE } from "./constants.js";
 import { parseNumber } from "./params.js";
+import { studentOf } from "./students.js";
 
 /** The verdict on one request. */
 export interface RateVerdict {
@@ -78,8 +79,9 @@ export interface LimitCheck {
 export function checkRateLimit(limiter: RateLimiter, request: FastifyRequest, q: Record<string, string | undefined>, scope: string): LimitCheck {
   const limit = parseNumber(q.limit, { name: "limit", min: 1, max: 10_000, integer: true, fallback: 5, unit: "requests" });
   const window = parseNumber(q.window, { name: "window", min: 0.01, max: 3600, fallback: 1, unit: "seconds" });
-  // The setting is part of the key, so two demos with different limits never share a count.
-  const key = `${scope}|${echoOrigin(request)}|${q.key ?? ""}|${limit}|${window}`;
+  // The setting is part of the key, so two demos with different limits never share a count;
+  // so is the student (`/u/<student>/…`), so students behind one address never do.
+  const key = `${scope}|${echoOrigin(request)}|${studentOf(request)}|${q.key ?? ""}|${limit}|${window}`;
   return { limit, window, verdict: limiter.hit(key, limit, window * 1000) };
 }
 

@@ -8,7 +8,7 @@ import { dirname } from "node:path";
 import { buildApp } from "./app.js";
 import { RateLimiter } from "./rate-limit.js";
 import { generateTlsMaterial } from "./tls.js";
-import type { ListenOptions } from "./protocol.js";
+import type { CourseServerInfo, ListenOptions } from "./protocol.js";
 
 /** A running server pair. */
 export interface RunningServer {
@@ -29,8 +29,10 @@ export async function runServer(options: ListenOptions = {}): Promise<RunningSer
   const tls = await generateTlsMaterial(hostsFor(host));
   const log = options.logFile === undefined ? undefined : openLog(options.logFile);
   const logOption = log === undefined ? {} : { logStream: log };
-  const h1 = await buildApp({ limiter, ...logOption });
-  const h2 = await buildApp({ limiter, tls, ...logOption });
+  let info: CourseServerInfo | undefined;
+  const describe = { courseInfo: () => info };
+  const h1 = await buildApp({ limiter, ...logOption, ...describe });
+  const h2 = await buildApp({ limiter, tls, ...logOption, ...describe });
   const closeAll = async (): Promise<void> => {
     await Promise.allSettled([h1.close(), h2.close()]);
     log?.close();
@@ -42,12 +44,8 @@ export async function runServer(options: ListenOptions = {}): Promise<RunningSer
     await closeAll();
     throw error;
   }
-  return {
-    url: baseUrl("http", host, portOf(h1)),
-    h2Url: baseUrl("https", host, portOf(h2)),
-    ca: tls.ca,
-    close: closeAll,
-  };
+  info = { url: baseUrl("http", host, portOf(h1)), h2Url: baseUrl("https", host, portOf(h2)), ca: tls.ca, pid: process.pid };
+  return { url: info.url, h2Url: info.h2Url, ca: info.ca, close: closeAll };
 }
 
 /**

@@ -9,6 +9,10 @@
  * Why one server per kernel, on free ports (port 0): two notebooks open at once never
  * fight over a port, and each server dies with its kernel.
  *
+ * In a class (JupyterHub), one server serves everyone: `CONCURRENCY_LAB_SERVER_URL` names it,
+ * and startServer() starts nothing — it asks that server for its URLs and CA and hands out
+ * URLs under `/u/<student>/`, so each student's rate limits are their own (protocol.ts).
+ *
  *   kernel (parent) ──fork──▶ server (child: dist/server/main.js)
  *        │  ◀── IPC "ready" {url, h2Url, ca} ──┘
  *        │   the IPC channel stays open: when the kernel dies, even by SIGKILL,
@@ -21,7 +25,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { isReadyMessage, type ListenOptions, type LocalServer } from "./protocol.js";
+import { userInfo } from "node:os";
+import { COURSE_INFO_PATH, STUDENT_PREFIX, isReadyMessage, studentSegment, type CourseServerInfo, type ListenOptions, type LocalServer } from "./protocol.js";
 
 /** Options for {@link startServer}. They apply to the first start only; call stopServer() to change them. */
 export interface StartServerOptions extends ListenOptions {
@@ -33,6 +38,8 @@ export type { LocalServer } from "./protocol.js";
 
 interface Slot {
   server?: LocalServer;
+  /** The class's shared server, once asked (no child process then). */
+  shared?: LocalServer;
   child?: ChildProcess;
   starting?: Promise<LocalServer>;
 }
@@ -62,6 +69,17 @@ function isAlive(child: ChildProcess | undefined): child is ChildProcess {
 export function startServer(options: StartServerOptions = {}): Promise<LocalServer> {
   checkOptions(options);
   const state = slot();
+  const sharedUrl = process.env.CONCURRENCY_LAB_SERVER_URL?.trim();
+  if (sharedUrl !== undefined && sharedUrl !== "") {
+    if (state.shared !== undefined) return Promise.resolve(state.shared);
+    state.starting ??= askSharedServer(sharedUrl, options.timeoutMs ?? 10_000).then((server) => {
+      state.shared = server;
+      return server;
+    }).finally(() => {
+      state.starting = undefined;
+    });
+    return state.starting;
+  }
   if (state.server !== undefined && isAlive(state.child)) return Promise.resolve(state.server);
   // Two cells calling at once share one start.
   state.starting ??= spawnServer(options).finally(() => {
@@ -73,16 +91,19 @@ export function startServer(options: StartServerOptions = {}): Promise<LocalServ
 /** The running local server, or undefined when none runs (no side effects). */
 export function serverInfo(): LocalServer | undefined {
   const state = slot();
+  if (state.shared !== undefined) return state.shared;
   return isAlive(state.child) ? state.server : undefined;
 }
 
 /**
- * Stop the local server, if one runs, and wait until its process has exited.
+ * Stop the local server, if one runs, and wait until its process has exited. A class's shared
+ * server is only forgotten, never stopped: it serves the other students.
  * @returns true when a server was stopped, false when none was running.
  */
 export async function stopServer(): Promise<boolean> {
   const state = slot();
   if (state.starting !== undefined) await state.starting.catch(() => undefined);
+  state.shared = undefined;
   const child = state.child;
   state.child = undefined;
   state.server = undefined;
@@ -117,6 +138,43 @@ export async function httpbinUrl(): Promise<string> {
     return configured.replace(/\/+$/, "");
   }
   return (await startServer()).url;
+}
+
+/**
+ * The student this kernel works for, as a URL segment: `CONCURRENCY_LAB_STUDENT`, else
+ * JupyterHub's `JUPYTERHUB_USER`, else the login name.
+ */
+function studentName(): string {
+  const env = process.env;
+  const name = [env.CONCURRENCY_LAB_STUDENT, env.JUPYTERHUB_USER].map((v) => v?.trim()).find((v) => v !== undefined && v !== "");
+  return studentSegment(name ?? userInfo().username);
+}
+
+/** Ask the class's server at `base` who it is; the URLs handed out carry this student's prefix. */
+async function askSharedServer(base: string, timeoutMs: number): Promise<LocalServer> {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(base);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || parsed.protocol !== "http:") {
+    throw new Error(`Expected CONCURRENCY_LAB_SERVER_URL to be the class server's http:// URL, got ${JSON.stringify(base)}`);
+  }
+  const root = base.replace(/\/+$/, "");
+  let info: CourseServerInfo;
+  try {
+    const response = await fetch(`${root}${COURSE_INFO_PATH}`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    info = (await response.json()) as CourseServerInfo;
+  } catch (error) {
+    throw new Error(`Expected the class's course server at ${root} (CONCURRENCY_LAB_SERVER_URL) to answer ${COURSE_INFO_PATH}, got ${error instanceof Error ? error.message : String(error)}; unset the variable to start a server of this kernel's own`, { cause: error });
+  }
+  if (typeof info.h2Url !== "string" || typeof info.ca !== "string" || typeof info.pid !== "number") {
+    throw new Error(`Expected ${root}${COURSE_INFO_PATH} to give h2Url, ca and pid, got ${JSON.stringify(info).slice(0, 200)}`);
+  }
+  const prefix = `${STUDENT_PREFIX}${studentName()}`;
+  return { url: `${root}${prefix}`, h2Url: `${info.h2Url.replace(/\/+$/, "")}${prefix}`, ca: info.ca, pid: info.pid, logFile: "(the class server's log)" };
 }
 
 function checkOptions(options: StartServerOptions): void {
