@@ -6,14 +6,16 @@
  * values before types. Helpers that exist only for tests live in `testing.ts`.
  */
 
-// measure — timing, benchmarks, statistics, timelines, the event-loop probe
+// measure — timing, benchmarks, statistics, timelines, the event-loop probe and tracer
 export { bench, benchSync, compare, describeSpeedup } from "./measure/bench.js";
 export { probeEventLoop } from "./measure/loop-probe.js";
+export { LOOP_LANES, traceLoop } from "./measure/loop-trace.js";
 export { mean, median, quantile, stdev, summarize } from "./measure/stats.js";
 export { formatDuration, timeIt, timeSync } from "./measure/time.js";
 export { createTimeline, packLanes } from "./measure/timeline.js";
 export type { BenchOptions, BenchResult, CompareOptions, Comparison, ComparisonRow } from "./measure/bench.js";
 export type { LoopDelay, LoopProbeOptions, LoopProbeResult } from "./measure/loop-probe.js";
+export type { LoopEvent, LoopEventKind, LoopLane, LoopTrace, LoopUtilization, MarkFunction, TraceLoopOptions } from "./measure/loop-trace.js";
 export type { Summary } from "./measure/stats.js";
 export type { Timed } from "./measure/time.js";
 export type { Span, TimelineOptions, TimelineRecorder } from "./measure/timeline.js";
