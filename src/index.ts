@@ -24,6 +24,7 @@ export type { Span, TimelineOptions, TimelineRecorder } from "./measure/timeline
 export { formatBar } from "./show/blocks.js";
 export { barChart, comparisonChart } from "./show/charts/bar.js";
 export { lineChart } from "./show/charts/line.js";
+export { loopReplay, loopTraceChart } from "./show/charts/loop.js";
 export { PALETTE } from "./show/charts/svg.js";
 export { heartbeatChart, timelineChart } from "./show/charts/timeline.js";
 export { claim, ClaimError, isStrict, machineLoad, setStrict } from "./show/claim.js";
@@ -35,6 +36,7 @@ export { formatTable } from "./show/table.js";
 export type { BarChartOptions, BarDatum, ComparisonChartOptions, RatioStyle } from "./show/charts/bar.js";
 export type { Chart, ChartKind } from "./show/charts/chart.js";
 export type { LineChartOptions, LineSeries } from "./show/charts/line.js";
+export type { LoopReplayOptions, LoopTraceChartOptions } from "./show/charts/loop.js";
 export type { HeartbeatChartOptions, TimelineChartOptions } from "./show/charts/timeline.js";
 export type { ClaimOptions, MachineLoad } from "./show/claim.js";
 export type { WatchedTarget } from "./show/display-watch.js";
