@@ -280,8 +280,10 @@ export async function traceLoop<T>(fn: (mark: MarkFunction) => T | PromiseLike<T
     stopped = true;
     const own = executionAsyncId();
     for (const run of runs) if (run.resource === own && Number.isNaN(run.end)) ownRuns.add(run.seq);
-    // Destroy hooks are emitted on a later turn: give them one, so close callbacks can be told apart.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Destroy hooks are emitted in a later check phase: wait past it, so close callbacks can be
+    // told apart. A timer (not an immediate) so the caller goes on in the timers phase, as after
+    // any short sleep: a setTimeout(0) and a setImmediate it then starts keep their usual order.
+    await new Promise<void>((resolve) => setTimeout(resolve, 1));
   } finally {
     hook.disable();
     root.emitDestroy();

@@ -15,18 +15,24 @@ const byLabel = (events: readonly LoopEvent[], label: string): LoopEvent => {
   return e;
 };
 
-/** The fixed mix: a timer, an immediate, a promise, a nextTick, then an fs read whose callback queues a timer and an immediate. */
+/**
+ * The fixed mix: a timer, an immediate, a promise and a nextTick; the timer's callback starts an
+ * fs read, whose callback queues a timer and an immediate. (The read starts in the timer so that
+ * it cannot finish before the first timer is due: the order is fixed.)
+ */
 function mix(mark: (label: string) => void): Promise<void> {
-  setTimeout(() => mark("timeout"), 0);
-  setImmediate(() => mark("immediate"));
   void Promise.resolve().then(() => mark("promise"));
   process.nextTick(() => mark("nextTick"));
+  setImmediate(() => mark("immediate"));
   return new Promise<void>((resolve) => {
-    readFile(new URL(import.meta.url), () => {
-      mark("read");
-      setTimeout(() => { mark("timeout after read"); resolve(); }, 0);
-      setImmediate(() => mark("immediate after read"));
-    });
+    setTimeout(() => {
+      mark("timeout");
+      readFile(new URL(import.meta.url), () => {
+        mark("read");
+        setTimeout(() => { mark("timeout after read"); resolve(); }, 0);
+        setImmediate(() => mark("immediate after read"));
+      });
+    }, 0);
   });
 }
 
