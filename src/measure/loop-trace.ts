@@ -72,7 +72,7 @@ export interface LoopUtilization {
 export interface LoopTrace<T> {
   /** What `fn` returned (awaited). */
   readonly value: T;
-  /** Wall time from the start of `fn` until it settled, ms. */
+  /** Wall time from the start of `fn` until it settled, ms (the trace may go on a little: `waitMs`). */
   readonly elapsedMs: number;
   /** Every callback recorded, in the order it ran; the first is `fn`'s own synchronous code. */
   readonly events: readonly LoopEvent[];
@@ -94,6 +94,12 @@ export interface LoopTrace<T> {
 export interface TraceLoopOptions {
   /** Stop recording after this many callbacks (the rest are counted in `dropped`). Default `2000`. */
   maxEvents?: number;
+  /**
+   * After `fn` settles, keep recording until the timers, immediates, nextTicks and thread-pool
+   * requests it queued have run (a sync `fn` that only sets a timer returns before it fires), for
+   * at most this many ms. Default `100`.
+   */
+  waitMs?: number;
   /** Leave out promise reactions that nobody labelled with `mark()` (await's internal steps). Default `false`. */
   onlyMarkedMicrotasks?: boolean;
   /**
@@ -123,6 +129,8 @@ const IO_KINDS: Record<string, LoopEventKind> = {
 
 /** Requests libuv hands to its thread pool (they are waiting or working there until their callback runs). */
 const POOL_TYPES = new Set(["FSREQCALLBACK", "FSREQPROMISE", "FILEHANDLECLOSEREQ", "GETADDRINFOREQWRAP", "GETNAMEINFOREQWRAP", "ZLIB"]);
+/** Callbacks queued to run once: fn has not finished with the loop while one of them is still waiting. */
+const QUEUED_TYPES = new Set(["Timeout", "Immediate", "TickObject"]);
 /** Handles whose last callback before Node destroys them is their close callback (libuv's close phase). */
 const CLOSING_HANDLES = new Set(["TCPWRAP", "TCPSERVERWRAP", "PIPEWRAP", "PIPESERVERWRAP", "UDPWRAP", "TLSWRAP"]);
 
@@ -199,6 +207,8 @@ export async function traceLoop<T>(fn: (mark: MarkFunction) => T | PromiseLike<T
   if (!(Number.isInteger(maxEvents) && maxEvents >= 1)) {
     throw new RangeError(`Expected maxEvents to be a positive integer, got ${describeValue(maxEvents)}`);
   }
+  const waitMs = options.waitMs ?? 100;
+  if (!(Number.isFinite(waitMs) && waitMs >= 0)) throw new RangeError(`Expected waitMs to be a number ≥ 0, got ${describeValue(waitMs)}`);
   const onlyMarked = options.onlyMarkedMicrotasks ?? false;
   if (typeof onlyMarked !== "boolean") throw new TypeError(`Expected onlyMarkedMicrotasks to be a boolean, got ${describeValue(onlyMarked)}`);
   const from = options.from ?? "caller";
@@ -254,6 +264,8 @@ export async function traceLoop<T>(fn: (mark: MarkFunction) => T | PromiseLike<T
 
   const mark: MarkFunction = (label) => {
     if (typeof label !== "string") throw new TypeError(`Expected label to be a string, got ${describeValue(label)}`);
+    // A callback that runs after the trace ended is not part of it.
+    if (stopped) return;
     marks.push(label);
     const id = executionAsyncId();
     const run = open.get(id)?.at(-1);
@@ -267,6 +279,11 @@ export async function traceLoop<T>(fn: (mark: MarkFunction) => T | PromiseLike<T
   let syncEnd = 0;
   let end = 0;
   let value: Awaited<T>;
+  const outside = new AsyncResource("concurrency-lab:traceLoop-wait");
+  const hasPending = (): boolean => {
+    for (const r of resources.values()) if (r.runs.length === 0 && !r.destroyed && (QUEUED_TYPES.has(r.type) || POOL_TYPES.has(r.type) || kindOf(r.type) === "crypto")) return true;
+    return false;
+  };
   hook.enable();
   try {
     start = performance.now();
@@ -276,10 +293,21 @@ export async function traceLoop<T>(fn: (mark: MarkFunction) => T | PromiseLike<T
     });
     value = await (from === "caller" ? runFn() : startFrom(from, runFn));
     end = performance.now() - start;
-    // From here on the code running is traceLoop's own continuation: leave it and what it makes out.
+    // From here on the code running is traceLoop's own continuation: leave its turns out.
+    const ownTurn = (): void => {
+      const own = executionAsyncId();
+      for (const run of runs) if (run.resource === own && Number.isNaN(run.end)) ownRuns.add(run.seq);
+    };
+    ownTurn();
+    // fn may return before what it queued has run (a sync fn that sets a timer): keep recording
+    // until its timers, immediates, nextTicks and thread-pool requests have run, within waitMs.
+    // The waiting timers are made in a scope of their own, so they are not taken for fn's.
+    const deadline = performance.now() + waitMs;
+    while (hasPending() && performance.now() < deadline) {
+      await new Promise<void>((resolve) => outside.runInAsyncScope(() => setTimeout(resolve, 1)));
+      ownTurn();
+    }
     stopped = true;
-    const own = executionAsyncId();
-    for (const run of runs) if (run.resource === own && Number.isNaN(run.end)) ownRuns.add(run.seq);
     // Destroy hooks are emitted in a later check phase: wait past it, so close callbacks can be
     // told apart. A timer (not an immediate) so the caller goes on in the timers phase, as after
     // any short sleep: a setTimeout(0) and a setImmediate it then starts keep their usual order.
@@ -287,6 +315,7 @@ export async function traceLoop<T>(fn: (mark: MarkFunction) => T | PromiseLike<T
   } finally {
     hook.disable();
     root.emitDestroy();
+    outside.emitDestroy();
     active = false;
     stopped = true;
     if (end === 0) end = performance.now() - start;

@@ -5,6 +5,7 @@ import { pbkdf2 } from "node:crypto";
 import { createServer, connect } from "node:net";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
 import { traceLoop } from "../../src/index.js";
 import type { LoopEvent } from "../../src/index.js";
 
@@ -183,4 +184,24 @@ test("onlyMarkedMicrotasks keeps the marked promise reactions and drops await's 
   const micro = (t: typeof all) => t.events.filter((e) => e.kind === "microtask").map((e) => e.label);
   assert.ok(micro(all).length > 1);
   assert.deepEqual(micro(some), ["after awaits"]);
+});
+
+test("a sync fn's queued timer and immediate are still recorded after fn returns", async () => {
+  const trace = await traceLoop((mark) => {
+    setTimeout(() => mark("timer"), 5);
+    setImmediate(() => mark("immediate"));
+  });
+  assert.deepEqual(trace.marks, ["immediate", "timer"]);
+});
+
+test("waitMs bounds the wait for what fn queued, and a cleared timer is not waited for", async () => {
+  const t0 = performance.now();
+  const trace = await traceLoop((mark) => {
+    setTimeout(() => mark("too late"), 400);
+    clearTimeout(setTimeout(() => mark("cleared"), 1));
+  }, { waitMs: 30 });
+  const took = performance.now() - t0;
+  assert.deepEqual(trace.marks, []);
+  assert.ok(took < 300, `took ${took.toFixed(0)} ms`);
+  await assert.rejects(traceLoop(() => 1, { waitMs: -1 }), { name: "RangeError", message: "Expected waitMs to be a number ≥ 0, got number -1" });
 });
