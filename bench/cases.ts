@@ -181,6 +181,18 @@ export function defineCases({ quick, cores, csv }: Scale): CaseSpec[] {
       typescript: ts("child processes", "startup-processes", { reps }),
     },
     {
+      id: "trace-overhead",
+      section: "11.3.1",
+      title: `event loop traced: speed ÷ untraced, ${n.toLocaleString("en")} rounds`,
+      unit: "×",
+      better: "higher",
+      ideal: 1,
+      idealWhy: "tracing for free",
+      python: py("sys.setprofile tracer", "trace-overhead", { n, reps, warmup: 1 }),
+      typescript: ts("traceLoop", "trace-overhead", { n, reps, warmup: 1 }),
+      note: "A round is one callback and one await (asyncio: call_soon + a future; Node: setImmediate + a promise). traceLoop records every callback with async_hooks; Python's nearest hook, sys.setprofile, records every call.",
+    },
+    {
       id: "delay-sequential",
       section: "11.3.1",
       title: `5 × /delay/${delayS}, one after another`,

@@ -222,6 +222,11 @@ function notes(results: Results): string[] {
     if (cpu.every((x) => typeof x === "number" && Number.isFinite(x))) {
       out.push(`- ${c.title}: client CPU per request (median run): ${c.python.label} ${fmt(cpu[0] as number)} µs, ${c.typescript.label} ${fmt(cpu[1] as number)} µs.`);
     }
+    const rates = [c.python, c.typescript].map((side) => [side.extra.untracedPerS, side.extra.tracedPerS]);
+    if (rates.flat().every((x) => typeof x === "number" && Number.isFinite(x))) {
+      const both = [c.python, c.typescript].map((side, i) => `${side.label} ${fmt(rates[i]?.[0] as number)} rounds/s untraced, ${fmt(rates[i]?.[1] as number)} traced`);
+      out.push(`- ${c.title}: ${both.join("; ")}.`);
+    }
     for (const side of [c.python, c.typescript]) {
       if (side.error !== undefined) out.push(`- ${c.title}: ${side.label} FAILED: ${side.error.split("\n").slice(-3).join(" ")}`);
     }

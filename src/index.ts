@@ -6,14 +6,16 @@
  * values before types. Helpers that exist only for tests live in `testing.ts`.
  */
 
-// measure — timing, benchmarks, statistics, timelines, the event-loop probe
+// measure — timing, benchmarks, statistics, timelines, the event-loop probe and tracer
 export { bench, benchSync, compare, describeSpeedup } from "./measure/bench.js";
 export { probeEventLoop } from "./measure/loop-probe.js";
+export { LOOP_LANES, traceLoop } from "./measure/loop-trace.js";
 export { mean, median, quantile, stdev, summarize } from "./measure/stats.js";
 export { formatDuration, timeIt, timeSync } from "./measure/time.js";
 export { createTimeline, packLanes } from "./measure/timeline.js";
 export type { BenchOptions, BenchResult, CompareOptions, Comparison, ComparisonRow } from "./measure/bench.js";
 export type { LoopDelay, LoopProbeOptions, LoopProbeResult } from "./measure/loop-probe.js";
+export type { LoopEvent, LoopEventKind, LoopLane, LoopTrace, LoopUtilization, MarkFunction, TraceLoopOptions } from "./measure/loop-trace.js";
 export type { Summary } from "./measure/stats.js";
 export type { Timed } from "./measure/time.js";
 export type { Span, TimelineOptions, TimelineRecorder } from "./measure/timeline.js";
@@ -22,6 +24,7 @@ export type { Span, TimelineOptions, TimelineRecorder } from "./measure/timeline
 export { formatBar } from "./show/blocks.js";
 export { barChart, comparisonChart } from "./show/charts/bar.js";
 export { lineChart } from "./show/charts/line.js";
+export { loopReplay, loopTraceChart } from "./show/charts/loop.js";
 export { PALETTE } from "./show/charts/svg.js";
 export { heartbeatChart, timelineChart } from "./show/charts/timeline.js";
 export { claim, ClaimError, isStrict, machineLoad, setStrict } from "./show/claim.js";
@@ -33,6 +36,7 @@ export { formatTable } from "./show/table.js";
 export type { BarChartOptions, BarDatum, ComparisonChartOptions, RatioStyle } from "./show/charts/bar.js";
 export type { Chart, ChartKind } from "./show/charts/chart.js";
 export type { LineChartOptions, LineSeries } from "./show/charts/line.js";
+export type { LoopReplayOptions, LoopTraceChartOptions } from "./show/charts/loop.js";
 export type { HeartbeatChartOptions, TimelineChartOptions } from "./show/charts/timeline.js";
 export type { ClaimOptions, MachineLoad } from "./show/claim.js";
 export type { WatchedTarget } from "./show/display-watch.js";

@@ -13,6 +13,7 @@ import csv
 import json
 import logging
 import os
+import statistics
 import sys
 import time
 from heapq import nlargest  # noqa: F401  (the chapter's import list)
@@ -111,6 +112,45 @@ def pool_startup(p, prefer):
         samples.append((time.perf_counter() - start) * 1000)
         assert out == [0.0, 1.0]
     return {"samples": samples}
+
+
+# 11.3.1 the event loop, traced -----------------------------------------------------------
+
+
+def trace_overhead(p):
+    """Rounds/s of an asyncio loop (call_soon + await a future) untraced and under a sys.setprofile tracer."""
+    n = p["n"]
+
+    async def rounds():
+        loop = asyncio.get_running_loop()
+        for _ in range(n):
+            future = loop.create_future()
+            loop.call_soon(future.set_result, None)
+            await future
+
+    events = []
+
+    def tracer(frame, event, arg):
+        if event == "call":
+            events.append((frame.f_code.co_name, time.perf_counter()))
+
+    def rate(traced):
+        events.clear()
+        if traced:
+            sys.setprofile(tracer)
+        try:
+            seconds = timed(lambda: asyncio.run(rounds()))
+        finally:
+            sys.setprofile(None)
+        return n / seconds
+
+    for _ in range(p.get("warmup", 0)):
+        rate(False), rate(True)
+    plain, traced = [], []
+    for _ in range(p["reps"]):
+        plain.append(rate(False))
+        traced.append(rate(True))
+    return {"samples": [t / u for t, u in zip(traced, plain)], "extra": {"untracedPerS": statistics.median(plain), "tracedPerS": statistics.median(traced)}}
 
 
 # 11.3.1 requests, sequential ---------------------------------------------------------------
@@ -276,6 +316,7 @@ CASES = {
     "timeout": timeout,
     "get-aiohttp": get_aiohttp,
     "get-httpx": get_httpx,
+    "trace-overhead": trace_overhead,
 }
 
 

@@ -25,6 +25,7 @@ import {
   lower,
   sleep,
   sqrt,
+  traceLoop,
 } from "../../dist/index.js";
 
 /** What the orchestrator passes; each case reads the fields it needs. */
@@ -133,6 +134,27 @@ async function poolStartup(p: Params, prefer: "threads" | "processes"): Promise<
 }
 
 // 11.3.1 / 11.3.2 — the notebooks' fetch code -----------------------------------------------
+
+// 11.3.1 the event loop, traced ---------------------------------------------------------
+
+/** Rounds/s (a setImmediate callback and an await each) untraced and under traceLoop, which records every callback. */
+async function traceOverhead(p: Params): Promise<Outcome> {
+  const n = need(p, "n");
+  const rounds = async (): Promise<void> => {
+    for (let i = 0; i < n; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+  // Room for every callback: an immediate and a few promise reactions per round.
+  const rate = async (traced: boolean): Promise<number> => n / (await timed(() => (traced ? traceLoop(rounds, { maxEvents: 8 * n }) : rounds())));
+  for (let i = 0; i < (p.warmup ?? 0); i++) { await rate(false); await rate(true); }
+  const plain: number[] = [];
+  const traced: number[] = [];
+  for (let i = 0; i < p.reps; i++) {
+    plain.push(await rate(false));
+    traced.push(await rate(true));
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  return { samples: traced.map((t, i) => t / (plain[i] as number)), extra: { untracedPerS: median(plain), tracedPerS: median(traced) } };
+}
 
 async function getBody(url: string, timeoutS: number): Promise<string> {
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutS * 1000) });
@@ -257,6 +279,7 @@ const CASES: Record<string, (p: Params) => Promise<Outcome>> = {
   semaphore,
   timeout,
   "get-undici": getUndici,
+  "trace-overhead": traceOverhead,
 };
 
 async function main(argv: readonly string[]): Promise<void> {

@@ -39,6 +39,8 @@ const CLASSROOM = join(ROOT, "test", "fixtures", "browser", "classroom.ipynb");
 const SCREENSHOTS = join(ROOT, "build", "screenshots");
 /** Generous: the longest notebooks sleep and fetch on purpose. */
 const NOTEBOOK_TIMEOUT_MS = 10 * 60_000;
+/** The notebook whose step-through replay (loopReplay: CSS animation, no script) must move in JupyterLab. */
+const REPLAY_NOTEBOOK = "06b-inside-the-event-loop";
 /** Overridable only to check the "Chromium is missing" failure itself. */
 const CHROMIUM_PATH = process.env.LAB_TEST_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -82,6 +84,18 @@ function assertRanCleanly(name: string, cells: CellReport[]): void {
     const unfinished = progressPercents(cell.text).filter((p) => p !== 100);
     assert.deepEqual(unfinished, [], `${name} cell ${cell.index}: a progress bar stopped short of 100%`);
   }
+}
+
+/** The first replay on the page (its SVG has class loop-replay) looks different 1.5 s later: it animates. */
+async function assertReplayAnimates(page: Page, name: string): Promise<void> {
+  // JupyterLab shows an SVG output as an <img> of it; an inline <svg> would do as well.
+  const picture = page.locator('.jp-OutputArea-output img[src*="loop-replay"], .jp-OutputArea-output svg.loop-replay').first();
+  assert.ok((await picture.count()) > 0, `${name}: expected a step-through replay (loopReplay) among the outputs`);
+  await picture.scrollIntoViewIfNeeded();
+  const first = await picture.screenshot();
+  await page.waitForTimeout(1_500);
+  const second = await picture.screenshot();
+  assert.notDeepEqual(first, second, `${name}: the replay looks the same 1.5 s later (each step lasts 1.2 s): it does not animate`);
 }
 
 describe("the course in JupyterLab, in Chromium", () => {
@@ -136,6 +150,7 @@ describe("the course in JupyterLab, in Chromium", () => {
         // The picture first: when an assertion fails, the screenshot shows why.
         await screenshotNotebook(page, join(SCREENSHOTS, `${name}.png`));
         assertRanCleanly(name, cells);
+        if (name === REPLAY_NOTEBOOK) await assertReplayAnimates(page, name);
       } finally {
         await closeNotebook(page);
       }

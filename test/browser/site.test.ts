@@ -5,11 +5,13 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import { CHROMIUM_ARGS, ROOT, requireChromium } from "./jupyterlab.js";
+import { loopReplay } from "../../src/index.js";
+import type { LoopEvent } from "../../src/index.js";
 
 const FIXTURE = join(ROOT, "test", "fixtures", "site", "site-chart.ipynb");
 const WORK = join(ROOT, "build", "site-test");
@@ -94,5 +96,48 @@ describe("the static HTML edition", () => {
       await context.close();
       assert.deepEqual(requested, [], "requests that would need the network");
     });
+  });
+});
+
+describe("a step-through replay on the static site", () => {
+  const work = join(ROOT, "build", "site-replay-test");
+  const ev = (seq: number, lane: LoopEvent["lane"], kind: LoopEvent["kind"], label: string, queuedAt: number, ranAt: number): LoopEvent =>
+    ({ seq, lane, kind, type: kind, resource: seq, label, queuedAt, ranAt, durationMs: 0.05 });
+  let browser: Browser | undefined;
+
+  before(async () => {
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(join(work, "notebooks"), { recursive: true });
+    const replay = loopReplay({ events: [ev(0, "sync", "sync", "fn (sync)", 0, 0), ev(1, "nextTick", "nextTick", "tick", 0.1, 0.5), ev(2, "microtask", "microtask", "then", 0.2, 0.6), ev(3, "check", "immediate", "immediate", 0.3, 0.8)] }, { stepSeconds: 0.5 });
+    const notebook = {
+      cells: [
+        { cell_type: "markdown", metadata: {}, source: ["# 98 · Site fixture — a replay\n\n- watch it move;\n- no script."] },
+        { cell_type: "code", execution_count: 1, metadata: {}, source: ["show(loopReplay(trace));"], outputs: [{ output_type: "display_data", metadata: {}, data: { "image/svg+xml": replay.svg } }] },
+      ],
+      metadata: { kernelspec: { display_name: "TypeScript", language: "typescript", name: "tslab" } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    };
+    writeFileSync(join(work, "notebooks", "site-replay.ipynb"), JSON.stringify(notebook));
+    execFileSync(join(ROOT, ".venv", "bin", "python"), [join(ROOT, "scripts", "build-site.py"), join(work, "notebooks"), join(work, "site")], { encoding: "utf8", timeout: 120_000 });
+    browser = await chromium.launch({ executablePath: requireChromium(CHROMIUM_PATH), args: [...CHROMIUM_ARGS] });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test("the page carries no script, and its picture changes while you watch", async () => {
+    const html = readFileSync(join(work, "site", "site-replay.html"), "utf8");
+    assert.doesNotMatch(html, /<script\b[^>]*\bsrc=/i);
+    const page = await (browser as Browser).newPage();
+    await page.goto(pathToFileURL(join(work, "site", "site-replay.html")).href);
+    const picture = page.locator('img[src^="data:image/svg+xml"]').first();
+    await picture.waitFor();
+    const first = await picture.screenshot();
+    await page.waitForTimeout(700);
+    const second = await picture.screenshot();
+    await page.screenshot({ path: join(work, "site-replay.png"), fullPage: true });
+    await page.close();
+    assert.notDeepEqual(first, second, "two screenshots 0.7 s apart of a replay with 0.5 s steps are the same: it does not animate");
   });
 });

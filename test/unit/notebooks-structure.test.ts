@@ -21,6 +21,7 @@ const MAP: Record<string, Array<[section: string, term: string]>> = {
   "04-parallel-map": [["11.2", "多线程"], ["11.2.1", "joblib.Parallel"]],
   "05-progress-bars": [["11.2.1", "tqdm_joblib"]],
   "06-event-loop-and-async-requests": [["11.3", "异步"], ["11.3.1", "asyncio"]],
+  "06b-inside-the-event-loop": [["11.1.1", "阻塞"], ["11.1.2", "非阻塞"], ["11.1.5", "多进程多线程"], ["11.3", "异步"], ["11.3.1", "asyncio"]],
   "07-http-client": [["11.3.2", "aiohttp 异步"]],
   "08-semaphore-limits": [["11.3.2", "并发限制"]],
   "09-http2": [["11.3.3", "httpx 异步"]],
@@ -41,7 +42,7 @@ for (const [name, sections] of Object.entries(MAP)) {
   test(`${name} opens with a numbered title and what you will learn`, () => {
     const nb = load(name);
     const first = text(nb.cells[0]!);
-    assert.match(first, new RegExp(`^# ${name.slice(0, 2)} · `));
+    assert.match(first, new RegExp(`^# ${name.split("-")[0]} · `));
     assert.ok(first.split("\n").filter((l) => /^\s*[-*] /.test(l)).length >= 2, "expected a list of learning goals in the first cell");
     assert.equal(nb.metadata.kernelspec?.name, "tslab");
   });

@@ -5,7 +5,7 @@
 import type { Showable } from "../display.js";
 
 /** Which chart function made a {@link Chart}. */
-export type ChartKind = "bar" | "line" | "timeline" | "heartbeat";
+export type ChartKind = "bar" | "line" | "timeline" | "heartbeat" | "loop" | "replay";
 
 /** A chart: pure data, shown with `show(chart)` (SVG in the kernel, text elsewhere). */
 export interface Chart extends Showable {
