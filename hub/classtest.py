@@ -199,8 +199,10 @@ class Hub:
         procs = self.tree()
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
+            # The hub stops every student's server and its services before it exits: give it time
+            # (seen here once past 30 s with five servers on two cores).
             try:
-                self.proc.wait(30)
+                self.proc.wait(90)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
@@ -208,6 +210,14 @@ class Hub:
         for proc in alive:
             proc.kill()
         return alive
+
+
+def describe(proc: psutil.Process) -> str:
+    """pid, user and command line of a process, for a report."""
+    try:
+        return f"{proc.pid} {proc.username()} {' '.join(proc.cmdline())[:160]}"
+    except psutil.Error:
+        return str(proc.pid)
 
 
 class Kernel:
@@ -465,9 +475,11 @@ def main(argv: list[str] | None = None) -> int:
                 hub.api("DELETE", f"/users/{name}")
             except Exception:
                 pass
+        hub_procs_before = {p.pid: describe(p) for p in hub.tree()}
         hub_procs = hub.stop()
+        hub_procs_text = [hub_procs_before.get(p.pid, str(p.pid)) for p in hub_procs]
         if hub_procs:
-            problems.append(f"hub processes still alive 10 s after it stopped (killed): {[p.pid for p in hub_procs]}")
+            problems.append(f"hub processes still alive 10 s after it stopped (killed): {hub_procs_text}")
         time.sleep(1)
         left = processes_of(uids)
         if left:
